@@ -1,0 +1,156 @@
+//! Rustdoc text built from spec prose.
+//!
+//! Spec descriptions are the documents' Chinese, verbatim, and contain things
+//! Markdown would misread: `[0.01,100000000.00]` (a link to rustdoc), bare
+//! URLs, `<`, `*`. They are escaped here so `cargo doc` is warning-free.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Field, Type};
+use crate::spec::Required;
+
+/// Doc lines as `#[doc = "..."]` attributes (outer).
+pub fn outer(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| pad(l));
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Doc lines as `#![doc = "..."]` attributes (inner, for a module).
+pub fn inner(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| pad(l));
+    quote! { #( #![doc = #lines] )* }
+}
+
+fn pad(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
+}
+
+/// Spec prose made safe for Markdown, one entry per line.
+pub fn prose(text: &str) -> Vec<String> {
+    text.trim_end().lines().map(escape_line).collect()
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line.trim_end();
+    if rest.starts_with('#') {
+        out.push('\\');
+    }
+    while !rest.is_empty() {
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest.find(|c: char| !is_url_char(c)).unwrap_or(rest.len());
+            out.push('<');
+            out.push_str(&rest[..end]);
+            out.push('>');
+            rest = &rest[end..];
+            continue;
+        }
+        let c = rest.chars().next().expect("not empty");
+        if matches!(c, '[' | ']' | '<' | '>' | '*' | '`' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c)
+}
+
+/// Inline code for a value, fenced so that backticks inside survive.
+pub fn code(value: &str) -> String {
+    if value.contains('`') {
+        format!("`` {value} ``")
+    } else {
+        format!("`{value}`")
+    }
+}
+
+/// A fenced JSON block.
+pub fn json_block(json: &str) -> Vec<String> {
+    let mut out = vec!["```json".to_owned()];
+    out.extend(json.trim_end().lines().map(str::to_owned));
+    out.push("```".to_owned());
+    out
+}
+
+/// The spec type as written, for docs.
+pub fn spec_type(ty: &Type) -> String {
+    match ty {
+        Type::String | Type::Enum(_) => "string".into(),
+        Type::Price => "price".into(),
+        Type::Integer => "integer".into(),
+        Type::Boolean => "boolean".into(),
+        Type::DateTime => "datetime".into(),
+        Type::Object { name, .. } => name.clone(),
+        Type::Array(inner) => format!("{}[]", spec_type(inner)),
+    }
+}
+
+/// The documentation of a field: description, then its facts.
+pub fn field(f: &Field) -> Vec<String> {
+    let mut lines = prose(&f.description);
+    let mut facts = vec![format!(
+        "Wire name {}, type {}",
+        code(&f.name),
+        code(&spec_type(&f.ty))
+    )];
+    facts.push(
+        match f.required {
+            Required::Yes => "required",
+            Required::No => "optional",
+            Required::Conditional => "conditionally required (see the rules)",
+        }
+        .to_owned(),
+    );
+    if let Some(max) = f.max_length {
+        facts.push(format!("max length {max}"));
+    }
+    lines.push(String::new());
+    lines.push(format!("{}.", facts.join(", ")));
+    if let Some(example) = &f.example {
+        let text = match example {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        lines.push(String::new());
+        lines.push(format!("Example: {}", code(&text)));
+    }
+    if let Some(note) = &f.note {
+        lines.push(String::new());
+        let mut note = prose(note);
+        note[0] = format!("Note: {}", note[0]);
+        lines.extend(note);
+    }
+    if let Some(source) = &f.source {
+        lines.push(String::new());
+        lines.push(format!("Source: {}", escape_line(source)));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markdown_and_wraps_urls() {
+        assert_eq!(
+            escape_line("[0.01,100000000.00]"),
+            "\\[0.01,100000000.00\\]"
+        );
+        assert_eq!(
+            escape_line("见https://docs.open.alipay.com/api_1/x。"),
+            "见<https://docs.open.alipay.com/api_1/x>。"
+        );
+        assert_eq!(escape_line("# 标题 *a* <b>"), "\\# 标题 \\*a\\* \\<b\\>");
+        assert_eq!(code("a`b"), "`` a`b ``");
+    }
+}

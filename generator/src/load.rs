@@ -1,0 +1,171 @@
+//! Reading spec files from disk (or from memory) into their raw shapes.
+//!
+//! Layout: `<root>/common.yaml` and `<root>/methods/*.yaml`. A YAML syntax or
+//! shape error is reported with file, line and column; every file is read
+//! before reporting, so one run shows every broken file.
+
+use std::fs;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::spec::{CommonFile, MethodFile};
+use crate::{Error, io_error};
+
+/// One spec file's text and names.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path relative to the spec root, with `/` separators
+    /// (`methods/alipay.fund.trans.refund.yaml`); goes into generated headers.
+    pub relative: String,
+    /// The path as shown in diagnostics (the file as it was opened).
+    pub display: String,
+    /// The file's contents.
+    pub text: String,
+}
+
+/// A parsed spec file.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// Where it came from.
+    pub relative: String,
+    /// The path as shown in diagnostics.
+    pub display: String,
+    /// What it says.
+    pub spec: T,
+}
+
+/// Every spec file of one spec root.
+#[derive(Debug)]
+pub struct SpecSet {
+    /// `common.yaml`.
+    pub common: Loaded<CommonFile>,
+    /// `methods/*.yaml`, sorted by file name.
+    pub methods: Vec<Loaded<MethodFile>>,
+}
+
+impl SpecSet {
+    /// Every file that was read, for `cargo:rerun-if-changed`.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.common.display.as_str())
+            .chain(self.methods.iter().map(|m| m.display.as_str()))
+    }
+}
+
+/// Reads `<root>/common.yaml` and `<root>/methods/*.yaml`.
+pub fn read_sources(root: &Path) -> Result<Vec<Source>, Error> {
+    let mut paths = vec![(root.join("common.yaml"), "common.yaml".to_owned())];
+    let methods_dir = root.join("methods");
+    let entries = fs::read_dir(&methods_dir)
+        .map_err(|e| io_error(&methods_dir, "read the spec directory", e))?;
+    let mut methods = Vec::new();
+    let mut problems = Diagnostics::default();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| io_error(&methods_dir, "read the spec directory", e))?
+            .path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".yaml") {
+            methods.push((path, format!("methods/{name}")));
+        } else if name.ends_with(".yml") {
+            problems.push(Diagnostic {
+                file: path.display().to_string(),
+                location: Location::File,
+                message: "method specs must end in `.yaml`".into(),
+                help: Some(format!(
+                    "rename it to `{}.yaml`",
+                    name.trim_end_matches(".yml")
+                )),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Specs(problems));
+    }
+    methods.sort();
+    paths.extend(methods);
+    paths
+        .into_iter()
+        .map(|(path, relative)| {
+            let text =
+                fs::read_to_string(&path).map_err(|e| io_error(&path, "read the spec", e))?;
+            Ok(Source {
+                relative,
+                display: path.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Parses sources: the one named `common.yaml` and the `methods/` ones.
+pub fn parse(sources: &[Source]) -> Result<SpecSet, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let mut common = None;
+    let mut methods = Vec::new();
+    for source in sources {
+        if source.relative == "common.yaml" {
+            common = parse_one::<CommonFile>(source, &mut problems);
+        } else if let Some(m) = parse_one::<MethodFile>(source, &mut problems) {
+            methods.push(m);
+        }
+    }
+    methods.sort_by(|a, b| a.relative.cmp(&b.relative));
+    match common {
+        Some(common) if problems.is_empty() => Ok(SpecSet { common, methods }),
+        None if problems.is_empty() => {
+            problems.push(Diagnostic {
+                file: "common.yaml".into(),
+                location: Location::File,
+                message: "the spec root has no `common.yaml`".into(),
+                help: Some("every spec root needs common.yaml beside methods/".into()),
+            });
+            Err(problems)
+        }
+        _ => Err(problems),
+    }
+}
+
+fn parse_one<T: serde::de::DeserializeOwned>(
+    source: &Source,
+    problems: &mut Diagnostics,
+) -> Option<Loaded<T>> {
+    match serde_yaml_ng::from_str::<T>(&source.text) {
+        Ok(spec) => Some(Loaded {
+            relative: source.relative.clone(),
+            display: source.display.clone(),
+            spec,
+        }),
+        Err(e) => {
+            let location = match e.location() {
+                Some(l) => Location::LineColumn {
+                    line: l.line(),
+                    column: l.column(),
+                },
+                None => Location::File,
+            };
+            let text = e.to_string();
+            // The parser appends the position we already show after `-->`.
+            let message = match text.rfind(" at line ") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            };
+            problems.push(Diagnostic {
+                file: source.display.clone(),
+                location,
+                message: format!("invalid spec: {message}"),
+                help: Some("see specs/README.md for the format".into()),
+            });
+            None
+        }
+    }
+}
+
+/// Reads and parses a spec root.
+pub fn load(root: &Path) -> Result<SpecSet, Error> {
+    let sources = read_sources(root)?;
+    parse(&sources).map_err(Error::Specs)
+}
