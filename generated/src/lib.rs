@@ -12,16 +12,22 @@
 //! | `alipay.trade.fastpay.refund.query` | [`alipay_trade_fastpay_refund_query`] | 统一收单交易退款查询 |
 pub use ::alipay_runtime::{AlipayRequest, AlipayResponse, DateTime, ErrorCode, Money};
 /// Gateways, public parameters and gateway codes shared by every method.
+#[rustfmt::skip]
 pub mod common;
 /// Nested object types shared by several methods.
+#[rustfmt::skip]
 pub mod types;
 /// `alipay.fund.coupon.operation.query`: 红包明细查询接口
+#[rustfmt::skip]
 pub mod alipay_fund_coupon_operation_query;
 /// `alipay.fund.coupon.order.refund`: 红包退回接口
+#[rustfmt::skip]
 pub mod alipay_fund_coupon_order_refund;
 /// `alipay.fund.trans.refund`: 资金退回接口
+#[rustfmt::skip]
 pub mod alipay_fund_trans_refund;
 /// `alipay.trade.fastpay.refund.query`: 统一收单交易退款查询
+#[rustfmt::skip]
 pub mod alipay_trade_fastpay_refund_query;
 /// Every method name in this crate, sorted.
 pub const METHODS: &[&str] = &[

@@ -76,6 +76,7 @@ fn lib(api: &Api) -> TokenStream {
     let types = (!api.types.is_empty() || !api.enums.is_empty()).then(|| {
         quote! {
             /// Nested object types shared by several methods.
+            #[rustfmt::skip]
             pub mod types;
         }
     });
@@ -84,6 +85,7 @@ fn lib(api: &Api) -> TokenStream {
         let d = format!(" `{}`: {}", m.name, docs::prose(&m.title).join(" "));
         quote! {
             #[doc = #d]
+            #[rustfmt::skip]
             pub mod #module;
         }
     });
@@ -93,7 +95,10 @@ fn lib(api: &Api) -> TokenStream {
 
         pub use ::alipay_runtime::{AlipayRequest, AlipayResponse, DateTime, ErrorCode, Money};
 
+        // The modules are formatted by prettyplease when generated; rustfmt
+        // would format them differently and break the freshness check.
         /// Gateways, public parameters and gateway codes shared by every method.
+        #[rustfmt::skip]
         pub mod common;
         #types
         #(#mods)*
