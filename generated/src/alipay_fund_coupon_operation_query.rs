@@ -391,27 +391,11 @@ pub enum AlipayFundCouponOperationQueryErrorCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl AlipayFundCouponOperationQueryErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[];
+    fn position(&self) -> usize {
         match self {
-            Self::Unknown(value) => value.as_str(),
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        false
     }
 }
 impl ::std::convert::From<&str> for AlipayFundCouponOperationQueryErrorCode {
@@ -419,48 +403,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOperationQueryErrorCode {
         Self::Unknown(::alipay_runtime::UnknownValue::__new(value))
     }
 }
-impl ::std::fmt::Display for AlipayFundCouponOperationQueryErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize
-for AlipayFundCouponOperationQueryErrorCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de>
-for AlipayFundCouponOperationQueryErrorCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl ::alipay_runtime::ErrorCode for AlipayFundCouponOperationQueryErrorCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
-    }
-}
+::alipay_runtime::__error_code!(AlipayFundCouponOperationQueryErrorCode);
 /// 支付宝资金操作类型。
 /// 目前支持：
 /// PAY：支付
@@ -478,20 +421,15 @@ pub enum OperationType {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl OperationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("PAY", "支付", "", false),
+        ("REFUND", "退款", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Pay => "PAY",
-            Self::Refund => "REFUND",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Pay => ::std::option::Option::Some("支付"),
-            Self::Refund => ::std::option::Option::Some("退款"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Pay => 0usize,
+            Self::Refund => 1usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -504,29 +442,7 @@ impl ::std::convert::From<&str> for OperationType {
         }
     }
 }
-impl ::std::fmt::Display for OperationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for OperationType {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for OperationType {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(OperationType);
 /// 资金操作流水的状态，
 /// 目前支持：
 /// INIT：初始
@@ -547,22 +463,17 @@ pub enum Status {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("INIT", "初始", "", false),
+        ("SUCCESS", "成功", "", false),
+        ("CLOSED", "关闭", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Init => "INIT",
-            Self::Success => "SUCCESS",
-            Self::Closed => "CLOSED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Init => ::std::option::Option::Some("初始"),
-            Self::Success => ::std::option::Option::Some("成功"),
-            Self::Closed => ::std::option::Option::Some("关闭"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Init => 0usize,
+            Self::Success => 1usize,
+            Self::Closed => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -576,26 +487,4 @@ impl ::std::convert::From<&str> for Status {
         }
     }
 }
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for Status {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(Status);

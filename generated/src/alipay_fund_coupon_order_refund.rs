@@ -297,45 +297,26 @@ pub enum AlipayFundCouponOrderRefundErrorCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl AlipayFundCouponOrderRefundErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        (
+            "UNIQUE_VIOLATION",
+            "退款失败,商户本次资金操作的请求流水号与之前有重复",
+            "每次退款OutRequestNo必须修改",
+            false,
+        ),
+        (
+            "MONEY_NOT_ENOUGH",
+            "本次操作退款的金额超过剩余可退款金额",
+            "退款资金不能大于红包剩余资金",
+            false,
+        ),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::UniqueViolation => "UNIQUE_VIOLATION",
-            Self::MoneyNotEnough => "MONEY_NOT_ENOUGH",
-            Self::Unknown(value) => value.as_str(),
+            Self::UniqueViolation => 0usize,
+            Self::MoneyNotEnough => 1usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::UniqueViolation => {
-                ::std::option::Option::Some(
-                    "退款失败,商户本次资金操作的请求流水号与之前有重复",
-                )
-            }
-            Self::MoneyNotEnough => {
-                ::std::option::Option::Some(
-                    "本次操作退款的金额超过剩余可退款金额",
-                )
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::UniqueViolation => {
-                ::std::option::Option::Some("每次退款OutRequestNo必须修改")
-            }
-            Self::MoneyNotEnough => {
-                ::std::option::Option::Some("退款资金不能大于红包剩余资金")
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        false
     }
 }
 impl ::std::convert::From<&str> for AlipayFundCouponOrderRefundErrorCode {
@@ -347,48 +328,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOrderRefundErrorCode {
         }
     }
 }
-impl ::std::fmt::Display for AlipayFundCouponOrderRefundErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize
-for AlipayFundCouponOrderRefundErrorCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de>
-for AlipayFundCouponOrderRefundErrorCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl ::alipay_runtime::ErrorCode for AlipayFundCouponOrderRefundErrorCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
-    }
-}
+::alipay_runtime::__error_code!(AlipayFundCouponOrderRefundErrorCode);
 /// 资金操作流水的状态
 /// 目前支持：  INIT：初始
 /// SUCCESS：成功
@@ -408,22 +348,17 @@ pub enum Status {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("INIT", "初始", "", false),
+        ("SUCCESS", "成功", "", false),
+        ("CLOSED", "关闭", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Init => "INIT",
-            Self::Success => "SUCCESS",
-            Self::Closed => "CLOSED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Init => ::std::option::Option::Some("初始"),
-            Self::Success => ::std::option::Option::Some("成功"),
-            Self::Closed => ::std::option::Option::Some("关闭"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Init => 0usize,
+            Self::Success => 1usize,
+            Self::Closed => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -437,26 +372,4 @@ impl ::std::convert::From<&str> for Status {
         }
     }
 }
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for Status {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(Status);

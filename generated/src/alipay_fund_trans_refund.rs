@@ -409,137 +409,105 @@ pub enum AlipayFundTransRefundErrorCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl AlipayFundTransRefundErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("INVALID_PARAMETER", "参数有误参数有误", "参数异常", false),
+        (
+            "SYSTEM_ERROR",
+            "系统繁忙",
+            "可能发生了网络或者系统异常,导致无法判定准确的转账结果。此时,商户不能直接当做退款成功或者失败处理,可以考虑采用相同的out_biz_no重发请求,或者通过调用“(alipay.fund.trans.order.query)”来查询该笔转账订单的最终状态。",
+            true,
+        ),
+        (
+            "NO_ORDER_PERMISSION",
+            "不是当前商户的资金单据",
+            "不是当前商户的资金单据,该商户无退款权限",
+            false,
+        ),
+        (
+            "PRODUCT_NOT_ALLOW_REFUND",
+            "该产品不允许退款",
+            "该产品不允许退款",
+            false,
+        ),
+        (
+            "ORDER_STATUS_ERROR",
+            "业务单据状态异常",
+            "业务单据状态异常",
+            false,
+        ),
+        (
+            "REFUND_MONEY_NOT_ENOUGH",
+            "可用金额为0或不足",
+            "资金池可用金额为0或退款金额超过资金池里可使用的金额",
+            false,
+        ),
+        (
+            "REFUND_INFO_INCONSISTENCY",
+            "不一致的请求",
+            "检查该退款号是否已退过款或更换退款号重新发起请求",
+            false,
+        ),
+        (
+            "ORDER_NOT_EXIST",
+            "退款单据不存在",
+            "退款单据不存在,请商户确认传入的退款订单号是否正确",
+            false,
+        ),
+        (
+            "ORDER_STATUS_INVALID",
+            "原始单据状态异常,不可操作",
+            "原始单据状态异常,不可操作,请查看原支付单的状态是否为正常状态",
+            false,
+        ),
+        (
+            "MAX_VISIT_LIMIT",
+            "J3 enum only; no published meaning found (names are self-describing)",
+            "No published fix.",
+            false,
+        ),
+        (
+            "INVALID_AMOUNT",
+            "J3 enum only; no published meaning found (names are self-describing)",
+            "No published fix.",
+            false,
+        ),
+        (
+            "REMARK_HAS_SENSITIVE_WORD",
+            "J3 enum only; no published meaning found (names are self-describing)",
+            "No published fix.",
+            false,
+        ),
+        (
+            "CURRENT_ORDER_STATUS_NOT_ALLOW_REFUND_ERROR",
+            "J3 enum only; no published meaning found (names are self-describing)",
+            "No published fix.",
+            false,
+        ),
+        (
+            "USER_CANCEL",
+            "J3 enum only; no published meaning found (names are self-describing)",
+            "No published fix.",
+            false,
+        ),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::InvalidParameter => "INVALID_PARAMETER",
-            Self::SystemError => "SYSTEM_ERROR",
-            Self::NoOrderPermission => "NO_ORDER_PERMISSION",
-            Self::ProductNotAllowRefund => "PRODUCT_NOT_ALLOW_REFUND",
-            Self::OrderStatusError => "ORDER_STATUS_ERROR",
-            Self::RefundMoneyNotEnough => "REFUND_MONEY_NOT_ENOUGH",
-            Self::RefundInfoInconsistency => "REFUND_INFO_INCONSISTENCY",
-            Self::OrderNotExist => "ORDER_NOT_EXIST",
-            Self::OrderStatusInvalid => "ORDER_STATUS_INVALID",
-            Self::MaxVisitLimit => "MAX_VISIT_LIMIT",
-            Self::InvalidAmount => "INVALID_AMOUNT",
-            Self::RemarkHasSensitiveWord => "REMARK_HAS_SENSITIVE_WORD",
-            Self::CurrentOrderStatusNotAllowRefundError => {
-                "CURRENT_ORDER_STATUS_NOT_ALLOW_REFUND_ERROR"
-            }
-            Self::UserCancel => "USER_CANCEL",
-            Self::Unknown(value) => value.as_str(),
+            Self::InvalidParameter => 0usize,
+            Self::SystemError => 1usize,
+            Self::NoOrderPermission => 2usize,
+            Self::ProductNotAllowRefund => 3usize,
+            Self::OrderStatusError => 4usize,
+            Self::RefundMoneyNotEnough => 5usize,
+            Self::RefundInfoInconsistency => 6usize,
+            Self::OrderNotExist => 7usize,
+            Self::OrderStatusInvalid => 8usize,
+            Self::MaxVisitLimit => 9usize,
+            Self::InvalidAmount => 10usize,
+            Self::RemarkHasSensitiveWord => 11usize,
+            Self::CurrentOrderStatusNotAllowRefundError => 12usize,
+            Self::UserCancel => 13usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::InvalidParameter => {
-                ::std::option::Option::Some("参数有误参数有误")
-            }
-            Self::SystemError => ::std::option::Option::Some("系统繁忙"),
-            Self::NoOrderPermission => {
-                ::std::option::Option::Some("不是当前商户的资金单据")
-            }
-            Self::ProductNotAllowRefund => {
-                ::std::option::Option::Some("该产品不允许退款")
-            }
-            Self::OrderStatusError => {
-                ::std::option::Option::Some("业务单据状态异常")
-            }
-            Self::RefundMoneyNotEnough => {
-                ::std::option::Option::Some("可用金额为0或不足")
-            }
-            Self::RefundInfoInconsistency => {
-                ::std::option::Option::Some("不一致的请求")
-            }
-            Self::OrderNotExist => ::std::option::Option::Some("退款单据不存在"),
-            Self::OrderStatusInvalid => {
-                ::std::option::Option::Some("原始单据状态异常,不可操作")
-            }
-            Self::MaxVisitLimit => {
-                ::std::option::Option::Some(
-                    "J3 enum only; no published meaning found (names are self-describing)",
-                )
-            }
-            Self::InvalidAmount => {
-                ::std::option::Option::Some(
-                    "J3 enum only; no published meaning found (names are self-describing)",
-                )
-            }
-            Self::RemarkHasSensitiveWord => {
-                ::std::option::Option::Some(
-                    "J3 enum only; no published meaning found (names are self-describing)",
-                )
-            }
-            Self::CurrentOrderStatusNotAllowRefundError => {
-                ::std::option::Option::Some(
-                    "J3 enum only; no published meaning found (names are self-describing)",
-                )
-            }
-            Self::UserCancel => {
-                ::std::option::Option::Some(
-                    "J3 enum only; no published meaning found (names are self-describing)",
-                )
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::InvalidParameter => ::std::option::Option::Some("参数异常"),
-            Self::SystemError => {
-                ::std::option::Option::Some(
-                    "可能发生了网络或者系统异常,导致无法判定准确的转账结果。此时,商户不能直接当做退款成功或者失败处理,可以考虑采用相同的out_biz_no重发请求,或者通过调用“(alipay.fund.trans.order.query)”来查询该笔转账订单的最终状态。",
-                )
-            }
-            Self::NoOrderPermission => {
-                ::std::option::Option::Some(
-                    "不是当前商户的资金单据,该商户无退款权限",
-                )
-            }
-            Self::ProductNotAllowRefund => {
-                ::std::option::Option::Some("该产品不允许退款")
-            }
-            Self::OrderStatusError => {
-                ::std::option::Option::Some("业务单据状态异常")
-            }
-            Self::RefundMoneyNotEnough => {
-                ::std::option::Option::Some(
-                    "资金池可用金额为0或退款金额超过资金池里可使用的金额",
-                )
-            }
-            Self::RefundInfoInconsistency => {
-                ::std::option::Option::Some(
-                    "检查该退款号是否已退过款或更换退款号重新发起请求",
-                )
-            }
-            Self::OrderNotExist => {
-                ::std::option::Option::Some(
-                    "退款单据不存在,请商户确认传入的退款订单号是否正确",
-                )
-            }
-            Self::OrderStatusInvalid => {
-                ::std::option::Option::Some(
-                    "原始单据状态异常,不可操作,请查看原支付单的状态是否为正常状态",
-                )
-            }
-            Self::MaxVisitLimit => ::std::option::Option::Some("No published fix."),
-            Self::InvalidAmount => ::std::option::Option::Some("No published fix."),
-            Self::RemarkHasSensitiveWord => {
-                ::std::option::Option::Some("No published fix.")
-            }
-            Self::CurrentOrderStatusNotAllowRefundError => {
-                ::std::option::Option::Some("No published fix.")
-            }
-            Self::UserCancel => ::std::option::Option::Some("No published fix."),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        ::std::matches!(self, Self::SystemError)
     }
 }
 impl ::std::convert::From<&str> for AlipayFundTransRefundErrorCode {
@@ -565,47 +533,7 @@ impl ::std::convert::From<&str> for AlipayFundTransRefundErrorCode {
         }
     }
 }
-impl ::std::fmt::Display for AlipayFundTransRefundErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for AlipayFundTransRefundErrorCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de>
-for AlipayFundTransRefundErrorCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl ::alipay_runtime::ErrorCode for AlipayFundTransRefundErrorCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
-    }
-}
+::alipay_runtime::__error_code!(AlipayFundTransRefundErrorCode);
 /// SUCCESS:退款成功
 ///
 /// The allowed values of `response.fields[status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
@@ -618,18 +546,13 @@ pub enum Status {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("SUCCESS", "退款成功", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Success => "SUCCESS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => ::std::option::Option::Some("退款成功"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Success => 0usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -641,26 +564,4 @@ impl ::std::convert::From<&str> for Status {
         }
     }
 }
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for Status {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(Status);

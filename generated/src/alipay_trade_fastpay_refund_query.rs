@@ -589,54 +589,42 @@ pub enum AlipayTradeFastpayRefundQueryErrorCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl AlipayTradeFastpayRefundQueryErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("ACQ.SYSTEM_ERROR", "系统错误", "重新发起请求", true),
+        (
+            "ACQ.INVALID_PARAMETER",
+            "参数无效",
+            "检查请求参数,修改后重新发起",
+            false,
+        ),
+        (
+            "TRADE_NOT_EXIST",
+            "查询退款的交易不存在",
+            "确认交易号是否正确",
+            false,
+        ),
+        (
+            "ACQ.TRADE_NOT_EXIST",
+            "交易不存在",
+            "检查交易号/商户订单号",
+            false,
+        ),
+        (
+            "ACQ.ENTERPRISE_PAY_BIZ_ERROR",
+            "因公付业务异常",
+            "相同参数重试",
+            false,
+        ),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::AcqSystemError => "ACQ.SYSTEM_ERROR",
-            Self::AcqInvalidParameter => "ACQ.INVALID_PARAMETER",
-            Self::TradeNotExist => "TRADE_NOT_EXIST",
-            Self::AcqTradeNotExist => "ACQ.TRADE_NOT_EXIST",
-            Self::AcqEnterprisePayBizError => "ACQ.ENTERPRISE_PAY_BIZ_ERROR",
-            Self::Unknown(value) => value.as_str(),
+            Self::AcqSystemError => 0usize,
+            Self::AcqInvalidParameter => 1usize,
+            Self::TradeNotExist => 2usize,
+            Self::AcqTradeNotExist => 3usize,
+            Self::AcqEnterprisePayBizError => 4usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::AcqSystemError => ::std::option::Option::Some("系统错误"),
-            Self::AcqInvalidParameter => ::std::option::Option::Some("参数无效"),
-            Self::TradeNotExist => {
-                ::std::option::Option::Some("查询退款的交易不存在")
-            }
-            Self::AcqTradeNotExist => ::std::option::Option::Some("交易不存在"),
-            Self::AcqEnterprisePayBizError => {
-                ::std::option::Option::Some("因公付业务异常")
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::AcqSystemError => ::std::option::Option::Some("重新发起请求"),
-            Self::AcqInvalidParameter => {
-                ::std::option::Option::Some("检查请求参数,修改后重新发起")
-            }
-            Self::TradeNotExist => {
-                ::std::option::Option::Some("确认交易号是否正确")
-            }
-            Self::AcqTradeNotExist => {
-                ::std::option::Option::Some("检查交易号/商户订单号")
-            }
-            Self::AcqEnterprisePayBizError => {
-                ::std::option::Option::Some("相同参数重试")
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        ::std::matches!(self, Self::AcqSystemError)
     }
 }
 impl ::std::convert::From<&str> for AlipayTradeFastpayRefundQueryErrorCode {
@@ -651,48 +639,7 @@ impl ::std::convert::From<&str> for AlipayTradeFastpayRefundQueryErrorCode {
         }
     }
 }
-impl ::std::fmt::Display for AlipayTradeFastpayRefundQueryErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize
-for AlipayTradeFastpayRefundQueryErrorCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de>
-for AlipayTradeFastpayRefundQueryErrorCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl ::alipay_runtime::ErrorCode for AlipayTradeFastpayRefundQueryErrorCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
-    }
-}
+::alipay_runtime::__error_code!(AlipayTradeFastpayRefundQueryErrorCode);
 /// 查询选项，商户通过上送该参数来定制同步需要额外返回的信息字段，数组格式。枚举支持：
 /// refund_detail_item_list：本次退款使用的资金渠道；
 /// gmt_refund_pay：退款执行成功的时间；
@@ -718,40 +665,28 @@ pub enum QueryOptions {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl QueryOptions {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("refund_detail_item_list", "本次退款使用的资金渠道", "", false),
+        ("gmt_refund_pay", "退款执行成功的时间", "", false),
+        ("deposit_back_info", "银行卡冲退信息", "", false),
+        ("deposit_back_info_list", "银行卡冲退信息列表", "", false),
+        ("enterprise_pay_info", "因公付退款信息", "", false),
+        (
+            "refund_voucher_detail_list",
+            "本交易支付时使用的所有优惠券信息",
+            "",
+            false,
+        ),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::RefundDetailItemList => "refund_detail_item_list",
-            Self::GmtRefundPay => "gmt_refund_pay",
-            Self::DepositBackInfo => "deposit_back_info",
-            Self::DepositBackInfoList => "deposit_back_info_list",
-            Self::EnterprisePayInfo => "enterprise_pay_info",
-            Self::RefundVoucherDetailList => "refund_voucher_detail_list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::RefundDetailItemList => {
-                ::std::option::Option::Some("本次退款使用的资金渠道")
-            }
-            Self::GmtRefundPay => {
-                ::std::option::Option::Some("退款执行成功的时间")
-            }
-            Self::DepositBackInfo => ::std::option::Option::Some("银行卡冲退信息"),
-            Self::DepositBackInfoList => {
-                ::std::option::Option::Some("银行卡冲退信息列表")
-            }
-            Self::EnterprisePayInfo => {
-                ::std::option::Option::Some("因公付退款信息")
-            }
-            Self::RefundVoucherDetailList => {
-                ::std::option::Option::Some(
-                    "本交易支付时使用的所有优惠券信息",
-                )
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::RefundDetailItemList => 0usize,
+            Self::GmtRefundPay => 1usize,
+            Self::DepositBackInfo => 2usize,
+            Self::DepositBackInfoList => 3usize,
+            Self::EnterprisePayInfo => 4usize,
+            Self::RefundVoucherDetailList => 5usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -768,29 +703,7 @@ impl ::std::convert::From<&str> for QueryOptions {
         }
     }
 }
-impl ::std::fmt::Display for QueryOptions {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for QueryOptions {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for QueryOptions {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(QueryOptions);
 /// 若支付渠道包含医保统筹、个账，全渠道退款成功时返回SUCCESS，全失败时返回FAIL，部分成功时返回PART_SUCCESS
 ///
 /// The allowed values of `response.fields[refund_channel_status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
@@ -807,22 +720,17 @@ pub enum RefundChannelStatus {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl RefundChannelStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("SUCCESS", "全渠道退款成功", "", false),
+        ("FAIL", "全失败", "", false),
+        ("PART_SUCCESS", "部分成功", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Success => "SUCCESS",
-            Self::Fail => "FAIL",
-            Self::PartSuccess => "PART_SUCCESS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => ::std::option::Option::Some("全渠道退款成功"),
-            Self::Fail => ::std::option::Option::Some("全失败"),
-            Self::PartSuccess => ::std::option::Option::Some("部分成功"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Success => 0usize,
+            Self::Fail => 1usize,
+            Self::PartSuccess => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -836,29 +744,7 @@ impl ::std::convert::From<&str> for RefundChannelStatus {
         }
     }
 }
-impl ::std::fmt::Display for RefundChannelStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for RefundChannelStatus {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for RefundChannelStatus {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(RefundChannelStatus);
 /// 退款状态。枚举值：
 /// REFUND_SUCCESS 退款处理成功；
 /// 未返回该字段表示退款请求未收到或者退款失败；
@@ -874,18 +760,13 @@ pub enum RefundStatus {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl RefundStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("REFUND_SUCCESS", "退款处理成功", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::RefundSuccess => "REFUND_SUCCESS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::RefundSuccess => ::std::option::Option::Some("退款处理成功"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::RefundSuccess => 0usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -897,26 +778,4 @@ impl ::std::convert::From<&str> for RefundStatus {
         }
     }
 }
-impl ::std::fmt::Display for RefundStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for RefundStatus {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for RefundStatus {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(RefundStatus);

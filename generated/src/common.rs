@@ -137,41 +137,121 @@ pub const PUBLIC_REQUEST_PARAMS: &[PublicParam] = &[
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GatewayCode {
-    /// `10000` Success: 接口调用成功
+    /// `10000`: Success: 接口调用成功
+    ///
+    /// What to do: 调用结果请参考具体的API文档所对应的业务返回参数
     Success,
-    /// `20000` Service Currently Unavailable: 服务不可用
+    /// `20000`: Service Currently Unavailable: 服务不可用
+    ///
+    /// What to do: 稍后重试;结果未知,不能当作成功或失败处理,可用相同的请求流水号重试或调用查询接口确认
+    ///
+    /// **The outcome is unknown**: neither success nor failure. Resubmit with the same request number, or query.
     ServiceUnavailable,
-    /// `20001` Insufficient Token Permissions: 授权权限不足
+    /// `20001`: Insufficient Token Permissions: 授权权限不足
+    ///
+    /// What to do: 请刷新授权令牌或重新授权获取新的令牌
     InsufficientTokenPermissions,
-    /// `40001` Missing Required Arguments: 缺少必选参数
+    /// `40001`: Missing Required Arguments: 缺少必选参数
+    ///
+    /// What to do: 检查请求参数,补全缺少的必选参数
     MissingRequiredArguments,
-    /// `40002` Invalid Arguments: 非法的参数
+    /// `40002`: Invalid Arguments: 非法的参数
+    ///
+    /// What to do: 检查参数,格式不对、非法值、越界等
     InvalidArguments,
-    /// `40003` Insufficient Conditions: 条件不足
+    /// `40003`: Insufficient Conditions: 条件不足
+    ///
+    /// What to do: 检查授权关系等调用条件
     InsufficientConditions,
-    /// `40004` Business Failed: 业务处理失败
+    /// `40004`: Business Failed: 业务处理失败
+    ///
+    /// What to do: 对应业务错误码,明细错误码和解决方案请参见具体的API接口文档
     BusinessFailed,
-    /// `40006` Insufficient Permissions: 权限不足
+    /// `40006`: Insufficient Permissions: 权限不足
+    ///
+    /// What to do: 请检查配置的账户是否有当前接口权限
     InsufficientPermissions,
     /// A value the spec does not list. Read it with [`GatewayCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl GatewayCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        (
+            "10000",
+            "接口调用成功",
+            "调用结果请参考具体的API文档所对应的业务返回参数",
+            false,
+        ),
+        (
+            "20000",
+            "服务不可用",
+            "稍后重试;结果未知,不能当作成功或失败处理,可用相同的请求流水号重试或调用查询接口确认",
+            true,
+        ),
+        (
+            "20001",
+            "授权权限不足",
+            "请刷新授权令牌或重新授权获取新的令牌",
+            false,
+        ),
+        (
+            "40001",
+            "缺少必选参数",
+            "检查请求参数,补全缺少的必选参数",
+            false,
+        ),
+        (
+            "40002",
+            "非法的参数",
+            "检查参数,格式不对、非法值、越界等",
+            false,
+        ),
+        ("40003", "条件不足", "检查授权关系等调用条件", false),
+        (
+            "40004",
+            "业务处理失败",
+            "对应业务错误码,明细错误码和解决方案请参见具体的API接口文档",
+            false,
+        ),
+        (
+            "40006",
+            "权限不足",
+            "请检查配置的账户是否有当前接口权限",
+            false,
+        ),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Success => "10000",
-            Self::ServiceUnavailable => "20000",
-            Self::InsufficientTokenPermissions => "20001",
-            Self::MissingRequiredArguments => "40001",
-            Self::InvalidArguments => "40002",
-            Self::InsufficientConditions => "40003",
-            Self::BusinessFailed => "40004",
-            Self::InsufficientPermissions => "40006",
-            Self::Unknown(value) => value.as_str(),
+            Self::Success => 0usize,
+            Self::ServiceUnavailable => 1usize,
+            Self::InsufficientTokenPermissions => 2usize,
+            Self::MissingRequiredArguments => 3usize,
+            Self::InvalidArguments => 4usize,
+            Self::InsufficientConditions => 5usize,
+            Self::BusinessFailed => 6usize,
+            Self::InsufficientPermissions => 7usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
-    ///The English `msg` the gateway sends with this code.
+}
+impl ::std::convert::From<&str> for GatewayCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "10000" => Self::Success,
+            "20000" => Self::ServiceUnavailable,
+            "20001" => Self::InsufficientTokenPermissions,
+            "40001" => Self::MissingRequiredArguments,
+            "40002" => Self::InvalidArguments,
+            "40003" => Self::InsufficientConditions,
+            "40004" => Self::BusinessFailed,
+            "40006" => Self::InsufficientPermissions,
+            other => Self::Unknown(::alipay_runtime::UnknownValue::__new(other)),
+        }
+    }
+}
+::alipay_runtime::__error_code!(GatewayCode);
+impl GatewayCode {
+    /// The English `msg` the gateway sends with this code.
     pub fn msg(&self) -> ::std::option::Option<&'static str> {
         match self {
             Self::Success => ::std::option::Option::Some("Success"),
@@ -194,110 +274,6 @@ impl GatewayCode {
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
-    }
-    ///What the code means.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => ::std::option::Option::Some("接口调用成功"),
-            Self::ServiceUnavailable => ::std::option::Option::Some("服务不可用"),
-            Self::InsufficientTokenPermissions => {
-                ::std::option::Option::Some("授权权限不足")
-            }
-            Self::MissingRequiredArguments => {
-                ::std::option::Option::Some("缺少必选参数")
-            }
-            Self::InvalidArguments => ::std::option::Option::Some("非法的参数"),
-            Self::InsufficientConditions => ::std::option::Option::Some("条件不足"),
-            Self::BusinessFailed => ::std::option::Option::Some("业务处理失败"),
-            Self::InsufficientPermissions => ::std::option::Option::Some("权限不足"),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => {
-                ::std::option::Option::Some(
-                    "调用结果请参考具体的API文档所对应的业务返回参数",
-                )
-            }
-            Self::ServiceUnavailable => {
-                ::std::option::Option::Some(
-                    "稍后重试;结果未知,不能当作成功或失败处理,可用相同的请求流水号重试或调用查询接口确认",
-                )
-            }
-            Self::InsufficientTokenPermissions => {
-                ::std::option::Option::Some(
-                    "请刷新授权令牌或重新授权获取新的令牌",
-                )
-            }
-            Self::MissingRequiredArguments => {
-                ::std::option::Option::Some(
-                    "检查请求参数,补全缺少的必选参数",
-                )
-            }
-            Self::InvalidArguments => {
-                ::std::option::Option::Some(
-                    "检查参数,格式不对、非法值、越界等",
-                )
-            }
-            Self::InsufficientConditions => {
-                ::std::option::Option::Some("检查授权关系等调用条件")
-            }
-            Self::BusinessFailed => {
-                ::std::option::Option::Some(
-                    "对应业务错误码,明细错误码和解决方案请参见具体的API接口文档",
-                )
-            }
-            Self::InsufficientPermissions => {
-                ::std::option::Option::Some(
-                    "请检查配置的账户是否有当前接口权限",
-                )
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        ::std::matches!(self, Self::ServiceUnavailable)
-    }
-}
-impl ::std::convert::From<&str> for GatewayCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "10000" => Self::Success,
-            "20000" => Self::ServiceUnavailable,
-            "20001" => Self::InsufficientTokenPermissions,
-            "40001" => Self::MissingRequiredArguments,
-            "40002" => Self::InvalidArguments,
-            "40003" => Self::InsufficientConditions,
-            "40004" => Self::BusinessFailed,
-            "40006" => Self::InsufficientPermissions,
-            other => Self::Unknown(::alipay_runtime::UnknownValue::__new(other)),
-        }
-    }
-}
-impl ::std::fmt::Display for GatewayCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for GatewayCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for GatewayCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 /// The `sub_code` values the gateway itself sends (as opposed to a method's business codes).
@@ -468,322 +444,270 @@ pub enum GatewaySubCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl GatewaySubCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        (
+            "isp.unknow-error",
+            "服务暂不可用(业务系统不可用)",
+            "稍后重试",
+            true,
+        ),
+        (
+            "aop.unknow-error",
+            "服务暂不可用(网关自身的未知错误)",
+            "稍后重试",
+            true,
+        ),
+        (
+            "aop.invalid-auth-token",
+            "无效的访问令牌",
+            "请刷新授权令牌或重新授权获取新的令牌",
+            false,
+        ),
+        (
+            "aop.auth-token-time-out",
+            "访问令牌已过期",
+            "请刷新授权令牌或重新授权获取新的令牌",
+            false,
+        ),
+        (
+            "aop.invalid-app-auth-token",
+            "无效的应用授权令牌",
+            "请刷新应用授权令牌或重新授权获取新的令牌",
+            false,
+        ),
+        (
+            "aop.invalid-app-auth-token-no-api",
+            "商户未授权当前接口",
+            "请重新授权获取新的应用授权令牌",
+            false,
+        ),
+        (
+            "aop.app-auth-token-time-out",
+            "应用授权令牌已过期",
+            "请刷新应用授权令牌或重新授权获取新的令牌",
+            false,
+        ),
+        (
+            "aop.no-product-reg-by-partner",
+            "商户未签约任何产品",
+            "ISV代理调用的场景,请上线商户的服务窗",
+            false,
+        ),
+        (
+            "isv.missing-method",
+            "缺少方法名参数",
+            "请求参数里面必须要有method参数",
+            false,
+        ),
+        (
+            "isv.missing-signature",
+            "缺少签名参数",
+            "检查请求参数,缺少sign参数",
+            false,
+        ),
+        (
+            "isv.missing-signature-type",
+            "缺少签名类型参数",
+            "检查请求参数,缺少sign_type参数",
+            false,
+        ),
+        (
+            "isv.missing-signature-key",
+            "缺少签名配置",
+            "未上传公钥配置",
+            false,
+        ),
+        (
+            "isv.missing-app-id",
+            "缺少appId参数",
+            "检查请求参数,缺少app_id参数",
+            false,
+        ),
+        (
+            "isv.missing-timestamp",
+            "缺少时间戳参数",
+            "检查请求参数,缺少timestamp参数",
+            false,
+        ),
+        (
+            "isv.missing-version",
+            "缺少版本参数",
+            "检查请求参数,缺少version参数",
+            false,
+        ),
+        (
+            "isv.decryption-error-missing-encrypt-type",
+            "解密出错, 未指定加密算法",
+            "检查参数,缺少encrypt_type参数",
+            false,
+        ),
+        (
+            "isv.invalid-parameter",
+            "参数无效",
+            "检查参数,格式不对、非法值、越界等",
+            false,
+        ),
+        ("isv.upload-fail", "文件上传失败", "文件写入失败,重试", false),
+        (
+            "isv.invalid-file-extension",
+            "文件扩展名无效",
+            "检查传入的文件扩展名称,目前支持格式:csv,txt,zip,rar,gz,doc,docx,xls,xlsx,pdf,bmp,gif,jpg,jpeg,png",
+            false,
+        ),
+        (
+            "isv.invalid-file-size",
+            "文件大小无效",
+            "检查文件大小,目前支持最大为:50MB",
+            false,
+        ),
+        (
+            "isv.invalid-method",
+            "不存在的方法名",
+            "检查入参method是否正确",
+            false,
+        ),
+        (
+            "isv.invalid-format",
+            "无效的数据格式",
+            "检查入参format,目前只支持json和xml 2种格式",
+            false,
+        ),
+        (
+            "isv.invalid-signature-type",
+            "无效的签名类型",
+            "检查入参sign_type,目前只支持RSA,RSA2,HMAC_SHA1",
+            false,
+        ),
+        (
+            "isv.invalid-signature",
+            "无效签名",
+            "1.公私钥是否是一对 2.检查公钥上传是否与私钥匹配 3.存在中文需要做urlencode 4.签名算法是否无误",
+            false,
+        ),
+        (
+            "isv.invalid-encrypt-type",
+            "无效的加密类型",
+            "检查入参encrypt_type,目前只支持AES",
+            false,
+        ),
+        ("isv.invalid-encrypt", "解密异常", "重试", false),
+        (
+            "isv.invalid-app-id",
+            "无效的appId参数",
+            "检查入参app_id,app_id不存在,或者未上线",
+            false,
+        ),
+        (
+            "isv.invalid-timestamp",
+            "非法的时间戳参数",
+            "时间戳参数timestamp非法,请检查格式需要为\"yyyy-MM-dd HH:mm:ss\"",
+            false,
+        ),
+        (
+            "isv.invalid-charset",
+            "字符集错误",
+            "请求参数charset错误,目前支持格式:GBK,UTF-8",
+            false,
+        ),
+        (
+            "isv.invalid-digest",
+            "摘要错误",
+            "检查请求参数,文件摘要参数必填",
+            false,
+        ),
+        (
+            "isv.decryption-error-not-valid-encrypt-type",
+            "解密出错,不支持的加密算法",
+            "检查入参encrypt_type,目前只支持AES",
+            false,
+        ),
+        (
+            "isv.decryption-error-not-valid-encrypt-key",
+            "解密出错, 未配置加密密钥或加密密钥格式错误",
+            "没有配置加密密钥",
+            false,
+        ),
+        ("isv.decryption-error-unknown", "解密出错,未知异常", "重试", false),
+        (
+            "isv.missing-signature-config",
+            "验签出错, 未配置对应签名算法的公钥或者证书",
+            "没有配置应用公钥",
+            false,
+        ),
+        (
+            "isv.not-support-app-auth",
+            "本接口不支持第三方代理调用",
+            "本接口不支持第三方代理调用",
+            false,
+        ),
+        (
+            "isv.code-invalid",
+            "授权码code无效",
+            "重新获取授权码code后再调用",
+            false,
+        ),
+        (
+            "isv.invalid-auth-relations",
+            "无效的授权关系",
+            "确认已建立有效的授权关系后再调用",
+            false,
+        ),
+        (
+            "isv.insufficient-isv-permissions",
+            "ISV权限不足",
+            "请检查配置的账户是否有当前接口权限",
+            false,
+        ),
+        (
+            "isv.insufficient-user-permissions",
+            "用户权限不足",
+            "代理的商户没有当前接口权限",
+            false,
+        ),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::IspUnknowError => "isp.unknow-error",
-            Self::AopUnknowError => "aop.unknow-error",
-            Self::AopInvalidAuthToken => "aop.invalid-auth-token",
-            Self::AopAuthTokenTimeOut => "aop.auth-token-time-out",
-            Self::AopInvalidAppAuthToken => "aop.invalid-app-auth-token",
-            Self::AopInvalidAppAuthTokenNoApi => "aop.invalid-app-auth-token-no-api",
-            Self::AopAppAuthTokenTimeOut => "aop.app-auth-token-time-out",
-            Self::AopNoProductRegByPartner => "aop.no-product-reg-by-partner",
-            Self::IsvMissingMethod => "isv.missing-method",
-            Self::IsvMissingSignature => "isv.missing-signature",
-            Self::IsvMissingSignatureType => "isv.missing-signature-type",
-            Self::IsvMissingSignatureKey => "isv.missing-signature-key",
-            Self::IsvMissingAppId => "isv.missing-app-id",
-            Self::IsvMissingTimestamp => "isv.missing-timestamp",
-            Self::IsvMissingVersion => "isv.missing-version",
-            Self::IsvDecryptionErrorMissingEncryptType => {
-                "isv.decryption-error-missing-encrypt-type"
-            }
-            Self::IsvInvalidParameter => "isv.invalid-parameter",
-            Self::IsvUploadFail => "isv.upload-fail",
-            Self::IsvInvalidFileExtension => "isv.invalid-file-extension",
-            Self::IsvInvalidFileSize => "isv.invalid-file-size",
-            Self::IsvInvalidMethod => "isv.invalid-method",
-            Self::IsvInvalidFormat => "isv.invalid-format",
-            Self::IsvInvalidSignatureType => "isv.invalid-signature-type",
-            Self::IsvInvalidSignature => "isv.invalid-signature",
-            Self::IsvInvalidEncryptType => "isv.invalid-encrypt-type",
-            Self::IsvInvalidEncrypt => "isv.invalid-encrypt",
-            Self::IsvInvalidAppId => "isv.invalid-app-id",
-            Self::IsvInvalidTimestamp => "isv.invalid-timestamp",
-            Self::IsvInvalidCharset => "isv.invalid-charset",
-            Self::IsvInvalidDigest => "isv.invalid-digest",
-            Self::IsvDecryptionErrorNotValidEncryptType => {
-                "isv.decryption-error-not-valid-encrypt-type"
-            }
-            Self::IsvDecryptionErrorNotValidEncryptKey => {
-                "isv.decryption-error-not-valid-encrypt-key"
-            }
-            Self::IsvDecryptionErrorUnknown => "isv.decryption-error-unknown",
-            Self::IsvMissingSignatureConfig => "isv.missing-signature-config",
-            Self::IsvNotSupportAppAuth => "isv.not-support-app-auth",
-            Self::IsvCodeInvalid => "isv.code-invalid",
-            Self::IsvInvalidAuthRelations => "isv.invalid-auth-relations",
-            Self::IsvInsufficientIsvPermissions => "isv.insufficient-isv-permissions",
-            Self::IsvInsufficientUserPermissions => "isv.insufficient-user-permissions",
-            Self::Unknown(value) => value.as_str(),
+            Self::IspUnknowError => 0usize,
+            Self::AopUnknowError => 1usize,
+            Self::AopInvalidAuthToken => 2usize,
+            Self::AopAuthTokenTimeOut => 3usize,
+            Self::AopInvalidAppAuthToken => 4usize,
+            Self::AopInvalidAppAuthTokenNoApi => 5usize,
+            Self::AopAppAuthTokenTimeOut => 6usize,
+            Self::AopNoProductRegByPartner => 7usize,
+            Self::IsvMissingMethod => 8usize,
+            Self::IsvMissingSignature => 9usize,
+            Self::IsvMissingSignatureType => 10usize,
+            Self::IsvMissingSignatureKey => 11usize,
+            Self::IsvMissingAppId => 12usize,
+            Self::IsvMissingTimestamp => 13usize,
+            Self::IsvMissingVersion => 14usize,
+            Self::IsvDecryptionErrorMissingEncryptType => 15usize,
+            Self::IsvInvalidParameter => 16usize,
+            Self::IsvUploadFail => 17usize,
+            Self::IsvInvalidFileExtension => 18usize,
+            Self::IsvInvalidFileSize => 19usize,
+            Self::IsvInvalidMethod => 20usize,
+            Self::IsvInvalidFormat => 21usize,
+            Self::IsvInvalidSignatureType => 22usize,
+            Self::IsvInvalidSignature => 23usize,
+            Self::IsvInvalidEncryptType => 24usize,
+            Self::IsvInvalidEncrypt => 25usize,
+            Self::IsvInvalidAppId => 26usize,
+            Self::IsvInvalidTimestamp => 27usize,
+            Self::IsvInvalidCharset => 28usize,
+            Self::IsvInvalidDigest => 29usize,
+            Self::IsvDecryptionErrorNotValidEncryptType => 30usize,
+            Self::IsvDecryptionErrorNotValidEncryptKey => 31usize,
+            Self::IsvDecryptionErrorUnknown => 32usize,
+            Self::IsvMissingSignatureConfig => 33usize,
+            Self::IsvNotSupportAppAuth => 34usize,
+            Self::IsvCodeInvalid => 35usize,
+            Self::IsvInvalidAuthRelations => 36usize,
+            Self::IsvInsufficientIsvPermissions => 37usize,
+            Self::IsvInsufficientUserPermissions => 38usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::IspUnknowError => {
-                ::std::option::Option::Some("服务暂不可用(业务系统不可用)")
-            }
-            Self::AopUnknowError => {
-                ::std::option::Option::Some(
-                    "服务暂不可用(网关自身的未知错误)",
-                )
-            }
-            Self::AopInvalidAuthToken => {
-                ::std::option::Option::Some("无效的访问令牌")
-            }
-            Self::AopAuthTokenTimeOut => {
-                ::std::option::Option::Some("访问令牌已过期")
-            }
-            Self::AopInvalidAppAuthToken => {
-                ::std::option::Option::Some("无效的应用授权令牌")
-            }
-            Self::AopInvalidAppAuthTokenNoApi => {
-                ::std::option::Option::Some("商户未授权当前接口")
-            }
-            Self::AopAppAuthTokenTimeOut => {
-                ::std::option::Option::Some("应用授权令牌已过期")
-            }
-            Self::AopNoProductRegByPartner => {
-                ::std::option::Option::Some("商户未签约任何产品")
-            }
-            Self::IsvMissingMethod => {
-                ::std::option::Option::Some("缺少方法名参数")
-            }
-            Self::IsvMissingSignature => {
-                ::std::option::Option::Some("缺少签名参数")
-            }
-            Self::IsvMissingSignatureType => {
-                ::std::option::Option::Some("缺少签名类型参数")
-            }
-            Self::IsvMissingSignatureKey => {
-                ::std::option::Option::Some("缺少签名配置")
-            }
-            Self::IsvMissingAppId => ::std::option::Option::Some("缺少appId参数"),
-            Self::IsvMissingTimestamp => {
-                ::std::option::Option::Some("缺少时间戳参数")
-            }
-            Self::IsvMissingVersion => ::std::option::Option::Some("缺少版本参数"),
-            Self::IsvDecryptionErrorMissingEncryptType => {
-                ::std::option::Option::Some("解密出错, 未指定加密算法")
-            }
-            Self::IsvInvalidParameter => ::std::option::Option::Some("参数无效"),
-            Self::IsvUploadFail => ::std::option::Option::Some("文件上传失败"),
-            Self::IsvInvalidFileExtension => {
-                ::std::option::Option::Some("文件扩展名无效")
-            }
-            Self::IsvInvalidFileSize => ::std::option::Option::Some("文件大小无效"),
-            Self::IsvInvalidMethod => {
-                ::std::option::Option::Some("不存在的方法名")
-            }
-            Self::IsvInvalidFormat => {
-                ::std::option::Option::Some("无效的数据格式")
-            }
-            Self::IsvInvalidSignatureType => {
-                ::std::option::Option::Some("无效的签名类型")
-            }
-            Self::IsvInvalidSignature => ::std::option::Option::Some("无效签名"),
-            Self::IsvInvalidEncryptType => {
-                ::std::option::Option::Some("无效的加密类型")
-            }
-            Self::IsvInvalidEncrypt => ::std::option::Option::Some("解密异常"),
-            Self::IsvInvalidAppId => ::std::option::Option::Some("无效的appId参数"),
-            Self::IsvInvalidTimestamp => {
-                ::std::option::Option::Some("非法的时间戳参数")
-            }
-            Self::IsvInvalidCharset => ::std::option::Option::Some("字符集错误"),
-            Self::IsvInvalidDigest => ::std::option::Option::Some("摘要错误"),
-            Self::IsvDecryptionErrorNotValidEncryptType => {
-                ::std::option::Option::Some("解密出错,不支持的加密算法")
-            }
-            Self::IsvDecryptionErrorNotValidEncryptKey => {
-                ::std::option::Option::Some(
-                    "解密出错, 未配置加密密钥或加密密钥格式错误",
-                )
-            }
-            Self::IsvDecryptionErrorUnknown => {
-                ::std::option::Option::Some("解密出错,未知异常")
-            }
-            Self::IsvMissingSignatureConfig => {
-                ::std::option::Option::Some(
-                    "验签出错, 未配置对应签名算法的公钥或者证书",
-                )
-            }
-            Self::IsvNotSupportAppAuth => {
-                ::std::option::Option::Some("本接口不支持第三方代理调用")
-            }
-            Self::IsvCodeInvalid => ::std::option::Option::Some("授权码code无效"),
-            Self::IsvInvalidAuthRelations => {
-                ::std::option::Option::Some("无效的授权关系")
-            }
-            Self::IsvInsufficientIsvPermissions => {
-                ::std::option::Option::Some("ISV权限不足")
-            }
-            Self::IsvInsufficientUserPermissions => {
-                ::std::option::Option::Some("用户权限不足")
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::IspUnknowError => ::std::option::Option::Some("稍后重试"),
-            Self::AopUnknowError => ::std::option::Option::Some("稍后重试"),
-            Self::AopInvalidAuthToken => {
-                ::std::option::Option::Some(
-                    "请刷新授权令牌或重新授权获取新的令牌",
-                )
-            }
-            Self::AopAuthTokenTimeOut => {
-                ::std::option::Option::Some(
-                    "请刷新授权令牌或重新授权获取新的令牌",
-                )
-            }
-            Self::AopInvalidAppAuthToken => {
-                ::std::option::Option::Some(
-                    "请刷新应用授权令牌或重新授权获取新的令牌",
-                )
-            }
-            Self::AopInvalidAppAuthTokenNoApi => {
-                ::std::option::Option::Some(
-                    "请重新授权获取新的应用授权令牌",
-                )
-            }
-            Self::AopAppAuthTokenTimeOut => {
-                ::std::option::Option::Some(
-                    "请刷新应用授权令牌或重新授权获取新的令牌",
-                )
-            }
-            Self::AopNoProductRegByPartner => {
-                ::std::option::Option::Some(
-                    "ISV代理调用的场景,请上线商户的服务窗",
-                )
-            }
-            Self::IsvMissingMethod => {
-                ::std::option::Option::Some("请求参数里面必须要有method参数")
-            }
-            Self::IsvMissingSignature => {
-                ::std::option::Option::Some("检查请求参数,缺少sign参数")
-            }
-            Self::IsvMissingSignatureType => {
-                ::std::option::Option::Some("检查请求参数,缺少sign_type参数")
-            }
-            Self::IsvMissingSignatureKey => {
-                ::std::option::Option::Some("未上传公钥配置")
-            }
-            Self::IsvMissingAppId => {
-                ::std::option::Option::Some("检查请求参数,缺少app_id参数")
-            }
-            Self::IsvMissingTimestamp => {
-                ::std::option::Option::Some("检查请求参数,缺少timestamp参数")
-            }
-            Self::IsvMissingVersion => {
-                ::std::option::Option::Some("检查请求参数,缺少version参数")
-            }
-            Self::IsvDecryptionErrorMissingEncryptType => {
-                ::std::option::Option::Some("检查参数,缺少encrypt_type参数")
-            }
-            Self::IsvInvalidParameter => {
-                ::std::option::Option::Some(
-                    "检查参数,格式不对、非法值、越界等",
-                )
-            }
-            Self::IsvUploadFail => {
-                ::std::option::Option::Some("文件写入失败,重试")
-            }
-            Self::IsvInvalidFileExtension => {
-                ::std::option::Option::Some(
-                    "检查传入的文件扩展名称,目前支持格式:csv,txt,zip,rar,gz,doc,docx,xls,xlsx,pdf,bmp,gif,jpg,jpeg,png",
-                )
-            }
-            Self::IsvInvalidFileSize => {
-                ::std::option::Option::Some(
-                    "检查文件大小,目前支持最大为:50MB",
-                )
-            }
-            Self::IsvInvalidMethod => {
-                ::std::option::Option::Some("检查入参method是否正确")
-            }
-            Self::IsvInvalidFormat => {
-                ::std::option::Option::Some(
-                    "检查入参format,目前只支持json和xml 2种格式",
-                )
-            }
-            Self::IsvInvalidSignatureType => {
-                ::std::option::Option::Some(
-                    "检查入参sign_type,目前只支持RSA,RSA2,HMAC_SHA1",
-                )
-            }
-            Self::IsvInvalidSignature => {
-                ::std::option::Option::Some(
-                    "1.公私钥是否是一对 2.检查公钥上传是否与私钥匹配 3.存在中文需要做urlencode 4.签名算法是否无误",
-                )
-            }
-            Self::IsvInvalidEncryptType => {
-                ::std::option::Option::Some(
-                    "检查入参encrypt_type,目前只支持AES",
-                )
-            }
-            Self::IsvInvalidEncrypt => ::std::option::Option::Some("重试"),
-            Self::IsvInvalidAppId => {
-                ::std::option::Option::Some(
-                    "检查入参app_id,app_id不存在,或者未上线",
-                )
-            }
-            Self::IsvInvalidTimestamp => {
-                ::std::option::Option::Some(
-                    "时间戳参数timestamp非法,请检查格式需要为\"yyyy-MM-dd HH:mm:ss\"",
-                )
-            }
-            Self::IsvInvalidCharset => {
-                ::std::option::Option::Some(
-                    "请求参数charset错误,目前支持格式:GBK,UTF-8",
-                )
-            }
-            Self::IsvInvalidDigest => {
-                ::std::option::Option::Some(
-                    "检查请求参数,文件摘要参数必填",
-                )
-            }
-            Self::IsvDecryptionErrorNotValidEncryptType => {
-                ::std::option::Option::Some(
-                    "检查入参encrypt_type,目前只支持AES",
-                )
-            }
-            Self::IsvDecryptionErrorNotValidEncryptKey => {
-                ::std::option::Option::Some("没有配置加密密钥")
-            }
-            Self::IsvDecryptionErrorUnknown => ::std::option::Option::Some("重试"),
-            Self::IsvMissingSignatureConfig => {
-                ::std::option::Option::Some("没有配置应用公钥")
-            }
-            Self::IsvNotSupportAppAuth => {
-                ::std::option::Option::Some("本接口不支持第三方代理调用")
-            }
-            Self::IsvCodeInvalid => {
-                ::std::option::Option::Some("重新获取授权码code后再调用")
-            }
-            Self::IsvInvalidAuthRelations => {
-                ::std::option::Option::Some(
-                    "确认已建立有效的授权关系后再调用",
-                )
-            }
-            Self::IsvInsufficientIsvPermissions => {
-                ::std::option::Option::Some(
-                    "请检查配置的账户是否有当前接口权限",
-                )
-            }
-            Self::IsvInsufficientUserPermissions => {
-                ::std::option::Option::Some("代理的商户没有当前接口权限")
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        ::std::matches!(self, Self::IspUnknowError | Self::AopUnknowError)
     }
 }
 impl ::std::convert::From<&str> for GatewaySubCode {
@@ -838,29 +762,7 @@ impl ::std::convert::From<&str> for GatewaySubCode {
         }
     }
 }
-impl ::std::fmt::Display for GatewaySubCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for GatewaySubCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for GatewaySubCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__error_code!(GatewaySubCode);
 impl GatewaySubCode {
     /// The gateway code this sub-code is listed under.
     pub fn gateway_code(&self) -> ::std::option::Option<GatewayCode> {
@@ -984,22 +886,5 @@ impl GatewaySubCode {
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
-    }
-}
-impl ::alipay_runtime::ErrorCode for GatewaySubCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
     }
 }

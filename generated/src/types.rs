@@ -444,22 +444,17 @@ pub enum ChargeType {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl ChargeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("trade", "收单手续费", "", false),
+        ("hbfq", "花呗分期手续", "", false),
+        ("charge", "其他手续费", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Trade => "trade",
-            Self::Hbfq => "hbfq",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Trade => ::std::option::Option::Some("收单手续费"),
-            Self::Hbfq => ::std::option::Option::Some("花呗分期手续"),
-            Self::Charge => ::std::option::Option::Some("其他手续费"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Trade => 0usize,
+            Self::Hbfq => 1usize,
+            Self::Charge => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -473,29 +468,7 @@ impl ::std::convert::From<&str> for ChargeType {
         }
     }
 }
-impl ::std::fmt::Display for ChargeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for ChargeType {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for ChargeType {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(ChargeType);
 /// 银行卡冲退状态。S-成功，F-失败，P-处理中。银行卡冲退失败，资金自动转入用户支付宝余额。
 ///
 /// The allowed values of `types.DepositBackInfo.fields[dback_status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
@@ -512,22 +485,17 @@ pub enum DbackStatus {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl DbackStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("S", "成功", "", false),
+        ("F", "失败", "", false),
+        ("P", "处理中", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::S => "S",
-            Self::F => "F",
-            Self::P => "P",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::S => ::std::option::Option::Some("成功"),
-            Self::F => ::std::option::Option::Some("失败"),
-            Self::P => ::std::option::Option::Some("处理中"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::S => 0usize,
+            Self::F => 1usize,
+            Self::P => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -541,29 +509,7 @@ impl ::std::convert::From<&str> for DbackStatus {
         }
     }
 }
-impl ::std::fmt::Display for DbackStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for DbackStatus {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for DbackStatus {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(DbackStatus);
 /// 渠道所使用的资金类型,目前只在资金渠道(fund_channel)是银行卡渠道(BANKCARD)的情况下才返回该信息
 ///
 /// The allowed values of `types.TradeFundBill.fields[fund_type]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
@@ -580,22 +526,17 @@ pub enum FundType {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl FundType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("DEBIT_CARD", "借记卡", "", false),
+        ("CREDIT_CARD", "信用卡", "", false),
+        ("MIXED_CARD", "借贷合一卡", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::DebitCard => "DEBIT_CARD",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::MixedCard => "MIXED_CARD",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::DebitCard => ::std::option::Option::Some("借记卡"),
-            Self::CreditCard => ::std::option::Option::Some("信用卡"),
-            Self::MixedCard => ::std::option::Option::Some("借贷合一卡"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::DebitCard => 0usize,
+            Self::CreditCard => 1usize,
+            Self::MixedCard => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -609,26 +550,4 @@ impl ::std::convert::From<&str> for FundType {
         }
     }
 }
-impl ::std::fmt::Display for FundType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for FundType {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for FundType {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(FundType);

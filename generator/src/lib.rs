@@ -7,7 +7,7 @@
 //! 2. [`check`]: check them into the [`ir`], collecting every problem with its
 //!    file and field path ([`diagnostic`]).
 //! 3. [`emit`]: turn the IR into Rust with `quote!`, formatted by prettyplease.
-//! 4. [`write`]: write atomically, only what changed; remove what no spec
+//! 4. [`write`](mod@write): write atomically, only what changed; remove what no spec
 //!    produces any more. On any earlier error nothing is written.
 //!
 //! This crate has no CLI and no template engine, so a build script that
@@ -112,19 +112,32 @@ impl std::error::Error for Error {
     }
 }
 
-/// Loads and checks a spec root, and renders every output file in memory
-/// (paths relative to the output crate, e.g. `src/lib.rs`).
-pub fn render(spec_root: &Path) -> Result<BTreeMap<String, String>, Error> {
-    let set = load::load(spec_root)?;
-    let api = check::check(&set).map_err(Error::Specs)?;
-    Ok(emit::render(&api))
+/// Parses and checks sources into the IR, reporting the problems of every
+/// file together: parse errors of some files do not hide check errors of
+/// the others.
+pub fn check_sources(sources: &[load::Source]) -> Result<ir::Api, Diagnostics> {
+    let (set, mut problems) = load::parse(sources);
+    let api = set.map(|set| check::check(&set));
+    match api {
+        Some(Ok(api)) if problems.is_empty() => Ok(api),
+        Some(Err(more)) => {
+            problems.0.extend(more.0);
+            Err(problems)
+        }
+        _ => Err(problems),
+    }
 }
 
-/// Renders from sources already in memory (for benchmarks and tests).
+/// Renders from sources already in memory (paths relative to the output
+/// crate, e.g. `src/lib.rs`).
 pub fn render_sources(sources: &[load::Source]) -> Result<BTreeMap<String, String>, Diagnostics> {
-    let set = load::parse(sources)?;
-    let api = check::check(&set)?;
-    Ok(emit::render(&api))
+    Ok(emit::render(&check_sources(sources)?))
+}
+
+/// Loads and checks a spec root, and renders every output file in memory.
+pub fn render(spec_root: &Path) -> Result<BTreeMap<String, String>, Error> {
+    let sources = load::read_sources(spec_root)?;
+    render_sources(&sources).map_err(Error::Specs)
 }
 
 /// Generates the crate in `out_dir` from the specs in `spec_root`.

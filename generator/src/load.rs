@@ -102,7 +102,11 @@ pub fn read_sources(root: &Path) -> Result<Vec<Source>, Error> {
 }
 
 /// Parses sources: the one named `common.yaml` and the `methods/` ones.
-pub fn parse(sources: &[Source]) -> Result<SpecSet, Diagnostics> {
+///
+/// Returns what parsed, even when some files did not, so that the checker can
+/// still report the problems of the good files in the same run. The set is
+/// `None` only when `common.yaml` itself did not parse.
+pub fn parse(sources: &[Source]) -> (Option<SpecSet>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let mut common = None;
     let mut methods = Vec::new();
@@ -114,19 +118,15 @@ pub fn parse(sources: &[Source]) -> Result<SpecSet, Diagnostics> {
         }
     }
     methods.sort_by(|a, b| a.relative.cmp(&b.relative));
-    match common {
-        Some(common) if problems.is_empty() => Ok(SpecSet { common, methods }),
-        None if problems.is_empty() => {
-            problems.push(Diagnostic {
-                file: "common.yaml".into(),
-                location: Location::File,
-                message: "the spec root has no `common.yaml`".into(),
-                help: Some("every spec root needs common.yaml beside methods/".into()),
-            });
-            Err(problems)
-        }
-        _ => Err(problems),
+    if common.is_none() && !sources.iter().any(|s| s.relative == "common.yaml") {
+        problems.push(Diagnostic {
+            file: "common.yaml".into(),
+            location: Location::File,
+            message: "the spec root has no `common.yaml`".into(),
+            help: Some("every spec root needs common.yaml beside methods/".into()),
+        });
     }
+    (common.map(|common| SpecSet { common, methods }), problems)
 }
 
 fn parse_one<T: serde::de::DeserializeOwned>(
@@ -164,8 +164,11 @@ fn parse_one<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Reads and parses a spec root.
+/// Reads and parses a spec root; any problem is an error.
 pub fn load(root: &Path) -> Result<SpecSet, Error> {
     let sources = read_sources(root)?;
-    parse(&sources).map_err(Error::Specs)
+    match parse(&sources) {
+        (Some(set), problems) if problems.is_empty() => Ok(set),
+        (_, problems) => Err(Error::Specs(problems)),
+    }
 }

@@ -16,6 +16,7 @@
 mod api;
 mod datetime;
 mod money;
+mod open_enum;
 mod unknown;
 
 pub use api::{AlipayRequest, AlipayResponse, ErrorCode, Violation, Violations};
@@ -26,5 +27,6 @@ pub use unknown::UnknownValue;
 /// Re-exports for generated code, so that it depends on this crate alone.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::open_enum::Listed;
     pub use serde;
 }

@@ -4,30 +4,80 @@
 //! Markdown would misread: `[0.01,100000000.00]` (a link to rustdoc), bare
 //! URLs, `<`, `*`. They are escaped here so `cargo doc` is warning-free.
 
+use std::cell::RefCell;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Field, Type};
 use crate::spec::Required;
 
-/// Doc lines as `#[doc = "..."]` attributes (outer).
+// Doc text is about half of the output, and pushing it through tokens, syn
+// and prettyplease cost more than everything else together (escaping and
+// unescaping CJK literals, a token tree per line). It needs no formatting,
+// so each item gets one short placeholder attribute instead, and the real
+// lines are spliced in after prettyplease has run (see `splice`).
+const MARKER: &str = "@alipay-codegen-doc:";
+
+thread_local! {
+    static TABLE: RefCell<Vec<Vec<String>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn stash(lines: &[String]) -> String {
+    TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        t.push(lines.to_vec());
+        format!("{MARKER}{}", t.len() - 1)
+    })
+}
+
+/// Doc lines as one placeholder `#[doc]` attribute (outer).
 pub fn outer(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| pad(l));
-    quote! { #( #[doc = #lines] )* }
+    let key = stash(lines);
+    quote! { #[doc = #key] }
 }
 
-/// Doc lines as `#![doc = "..."]` attributes (inner, for a module).
+/// Doc lines as one placeholder `#![doc]` attribute (inner, for a module).
 pub fn inner(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| pad(l));
-    quote! { #( #![doc = #lines] )* }
+    let key = stash(lines);
+    quote! { #![doc = #key] }
 }
 
-fn pad(line: &str) -> String {
-    if line.is_empty() {
-        String::new()
-    } else {
-        format!(" {line}")
+/// Runs `build` with a fresh placeholder table, formats its tokens, and
+/// replaces each placeholder line with the doc lines it stands for.
+pub fn format_with_docs(build: impl FnOnce() -> TokenStream) -> String {
+    TABLE.with(|t| t.borrow_mut().clear());
+    let syntax: syn::File = syn::parse2(build()).expect("the emitters produce valid Rust");
+    let formatted = prettyplease::unparse(&syntax);
+    let table = TABLE.with(|t| std::mem::take(&mut *t.borrow_mut()));
+    splice(&formatted, &table)
+}
+
+fn splice(formatted: &str, table: &[Vec<String>]) -> String {
+    let mut out = String::with_capacity(formatted.len() * 2);
+    for line in formatted.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let placeholder = ["///", "//!"]
+            .into_iter()
+            .find_map(|p| Some((p, trimmed.strip_prefix(p)?.strip_prefix(MARKER)?)));
+        let Some((prefix, index)) = placeholder else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let index: usize = index.parse().expect("placeholders hold an index");
+        for doc in &table[index] {
+            out.push_str(indent);
+            out.push_str(prefix);
+            if !doc.is_empty() {
+                out.push(' ');
+                out.push_str(doc);
+            }
+            out.push('\n');
+        }
     }
+    out
 }
 
 /// Spec prose made safe for Markdown, one entry per line.

@@ -1,12 +1,15 @@
 //! Open enums: field values, business error codes, gateway codes.
 //!
 //! One shape for all of them (the smithy-rs one): the listed values as
-//! variants, plus an opaque `Unknown` for what Alipay adds later; `as_str()`,
-//! `From<&str>`, and string serde. Per-variant facts (meaning, what to do,
-//! whether the outcome is unknown) become methods.
+//! variants plus an opaque `Unknown` for what Alipay adds later. What differs
+//! per enum is emitted here: the variants, a table of what the spec says about
+//! each (`LISTED`), a `position` match and a `From<&str>` match. The rest
+//! (`as_str()`, `meaning()`, `Display`, serde, `ErrorCode`) comes from the
+//! runtime's `__open_enum!` / `__error_code!`, so it is not repeated in every
+//! enum of every module.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
 use crate::ir::{EnumDef, ErrorCodeDef};
@@ -20,11 +23,11 @@ pub struct OpenEnum {
     pub docs: Vec<String>,
     /// Its variants.
     pub variants: Vec<Variant>,
-    /// Methods returning a per-variant fact.
-    pub facts: Vec<Fact>,
+    /// Whether it is a list of error codes (with actions and outcomes).
+    pub error_codes: bool,
 }
 
-/// One variant.
+/// One variant and what the spec says about it.
 pub struct Variant {
     /// Rust name.
     pub ident: String,
@@ -32,24 +35,12 @@ pub struct Variant {
     pub value: String,
     /// Doc lines.
     pub docs: Vec<String>,
-}
-
-/// A method answering one question per variant.
-pub struct Fact {
-    /// Method name.
-    pub method: &'static str,
-    /// Its doc line.
-    pub doc: &'static str,
-    /// The answer per variant, in variant order.
-    pub answers: Answers,
-}
-
-/// The answers of a [`Fact`].
-pub enum Answers {
-    /// `Option<&'static str>`; `None` for `Unknown`.
-    Text(Vec<Option<String>>),
-    /// `bool`; `false` for `Unknown`.
-    Flag(Vec<bool>),
+    /// What it means.
+    pub meaning: String,
+    /// What to do.
+    pub action: Option<String>,
+    /// Neither success nor failure.
+    pub outcome_unknown: bool,
 }
 
 /// The enum for a field's allowed values.
@@ -74,13 +65,12 @@ pub fn values_enum(def: &EnumDef) -> OpenEnum {
                     docs::code(&v.value),
                     docs::prose(&v.meaning).join(" ")
                 )],
+                meaning: v.meaning.clone(),
+                action: None,
+                outcome_unknown: false,
             })
             .collect(),
-        facts: vec![Fact {
-            method: "meaning",
-            doc: "What the value means, from the document; `None` for values the spec does not list.",
-            answers: Answers::Text(def.values.iter().map(|v| Some(v.meaning.clone())).collect()),
-        }],
+        error_codes: false,
     }
 }
 
@@ -91,45 +81,51 @@ pub fn error_enum(name: &str, doc: Vec<String>, codes: &[ErrorCodeDef]) -> OpenE
         docs: doc,
         variants: codes
             .iter()
-            .map(|c| {
-                let mut d = vec![format!("{}: {}", docs::code(&c.code), docs::prose(&c.message).join(" "))];
-                if let Some(action) = &c.action {
-                    d.push(String::new());
-                    d.push(format!("What to do: {}", docs::prose(action).join(" ")));
-                }
-                if c.outcome_unknown {
-                    d.push(String::new());
-                    d.push("**The outcome is unknown**: neither success nor failure. Resubmit with the same request number, or query.".into());
-                }
-                if let Some(source) = &c.source {
-                    d.push(String::new());
-                    d.push(format!("Source: {}", docs::prose(source).join(" ")));
-                }
-                Variant { ident: c.variant.clone(), value: c.code.clone(), docs: d }
+            .map(|c| Variant {
+                ident: c.variant.clone(),
+                value: c.code.clone(),
+                docs: error_docs(
+                    &c.code,
+                    &c.message,
+                    c.action.as_deref(),
+                    c.outcome_unknown,
+                    c.source.as_deref(),
+                ),
+                meaning: c.message.clone(),
+                action: c.action.clone(),
+                outcome_unknown: c.outcome_unknown,
             })
             .collect(),
-        facts: error_facts(codes),
+        error_codes: true,
     }
 }
 
-fn error_facts(codes: &[ErrorCodeDef]) -> Vec<Fact> {
-    vec![
-        Fact {
-            method: "meaning",
-            doc: "What the code means, from the document; `None` for codes the spec does not list.",
-            answers: Answers::Text(codes.iter().map(|c| Some(c.message.clone())).collect()),
-        },
-        Fact {
-            method: "action",
-            doc: "What to do about it, from the document; `None` where it says nothing or the code is not listed.",
-            answers: Answers::Text(codes.iter().map(|c| c.action.clone()).collect()),
-        },
-        Fact {
-            method: "is_outcome_unknown",
-            doc: "Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.",
-            answers: Answers::Flag(codes.iter().map(|c| c.outcome_unknown).collect()),
-        },
-    ]
+/// The rustdoc of one error code: meaning, what to do, unknown outcome, source.
+pub fn error_docs(
+    code: &str,
+    meaning: &str,
+    action: Option<&str>,
+    outcome_unknown: bool,
+    source: Option<&str>,
+) -> Vec<String> {
+    let mut d = vec![format!(
+        "{}: {}",
+        docs::code(code),
+        docs::prose(meaning).join(" ")
+    )];
+    if let Some(action) = action {
+        d.push(String::new());
+        d.push(format!("What to do: {}", docs::prose(action).join(" ")));
+    }
+    if outcome_unknown {
+        d.push(String::new());
+        d.push("**The outcome is unknown**: neither success nor failure. Resubmit with the same request number, or query.".into());
+    }
+    if let Some(source) = source {
+        d.push(String::new());
+        d.push(format!("Source: {}", docs::prose(source).join(" ")));
+    }
+    d
 }
 
 /// Emits the enum and its impls.
@@ -138,46 +134,12 @@ pub fn emit(e: &OpenEnum) -> TokenStream {
     let doc = docs::outer(&e.docs);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.ident)).collect();
     let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let positions = 0..e.variants.len();
     let variant_docs = e.variants.iter().map(|v| docs::outer(&v.docs));
-    let facts = e.facts.iter().map(|f| {
-        let method = format_ident!("{}", f.method);
-        let doc = f.doc;
-        match &f.answers {
-            Answers::Text(answers) => {
-                let arms = variants.iter().zip(answers).map(|(v, a)| match a {
-                    Some(text) => quote! { Self::#v => ::std::option::Option::Some(#text), },
-                    None => quote! { Self::#v => ::std::option::Option::None, },
-                });
-                quote! {
-                    #[doc = #doc]
-                    pub fn #method(&self) -> ::std::option::Option<&'static str> {
-                        match self {
-                            #(#arms)*
-                            Self::Unknown(_) => ::std::option::Option::None,
-                        }
-                    }
-                }
-            }
-            Answers::Flag(answers) => {
-                let yes: Vec<_> = variants
-                    .iter()
-                    .zip(answers)
-                    .filter(|(_, a)| **a)
-                    .map(|(v, _)| v)
-                    .collect();
-                let body = if yes.is_empty() {
-                    quote! { false }
-                } else {
-                    quote! { ::std::matches!(self, #(Self::#yes)|*) }
-                };
-                quote! {
-                    #[doc = #doc]
-                    pub fn #method(&self) -> bool {
-                        #body
-                    }
-                }
-            }
-        }
+    let listed = e.variants.iter().map(|v| {
+        let (value, meaning, unknown) = (&v.value, &v.meaning, v.outcome_unknown);
+        let action = v.action.as_deref().unwrap_or_default();
+        quote! { (#value, #meaning, #action, #unknown) }
     });
     let from_body = if variants.is_empty() {
         quote! { Self::Unknown(::alipay_runtime::UnknownValue::__new(value)) }
@@ -188,6 +150,11 @@ pub fn emit(e: &OpenEnum) -> TokenStream {
                 other => Self::Unknown(::alipay_runtime::UnknownValue::__new(other)),
             }
         }
+    };
+    let common = if e.error_codes {
+        quote! { ::alipay_runtime::__error_code!(#name); }
+    } else {
+        quote! { ::alipay_runtime::__open_enum!(#name); }
     };
     let unknown_doc = format!(
         " A value the spec does not list. Read it with [`{}::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.",
@@ -204,15 +171,14 @@ pub fn emit(e: &OpenEnum) -> TokenStream {
         }
 
         impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
+            const LISTED: &'static [::alipay_runtime::__private::Listed] = &[#(#listed),*];
+
+            fn position(&self) -> usize {
                 match self {
-                    #( Self::#variants => #values, )*
-                    Self::Unknown(value) => value.as_str(),
+                    #( Self::#variants => #positions, )*
+                    Self::Unknown(_) => usize::MAX,
                 }
             }
-
-            #(#facts)*
         }
 
         impl ::std::convert::From<&str> for #name {
@@ -221,47 +187,6 @@ pub fn emit(e: &OpenEnum) -> TokenStream {
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::alipay_runtime::__private::serde::Serialize for #name {
-            fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_str()))
-            }
-        }
-    }
-}
-
-/// `impl ErrorCode for Name`, delegating to the inherent methods.
-pub fn error_code_trait(name: &str) -> TokenStream {
-    let name = ident(name);
-    quote! {
-        impl ::alipay_runtime::ErrorCode for #name {
-            fn from_code(code: &str) -> Self {
-                Self::from(code)
-            }
-            fn as_str(&self) -> &str {
-                self.as_str()
-            }
-            fn meaning(&self) -> ::std::option::Option<&'static str> {
-                self.meaning()
-            }
-            fn action(&self) -> ::std::option::Option<&'static str> {
-                self.action()
-            }
-            fn is_outcome_unknown(&self) -> bool {
-                self.is_outcome_unknown()
-            }
-        }
+        #common
     }
 }

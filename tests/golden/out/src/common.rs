@@ -53,57 +53,32 @@ pub const PUBLIC_REQUEST_PARAMS: &[PublicParam] = &[
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GatewayCode {
-    /// `10000` Success: 接口调用成功
+    /// `10000`: Success: 接口调用成功
     Success,
-    /// `20000` Service Currently Unavailable: 服务不可用
+    /// `20000`: Service Currently Unavailable: 服务不可用
+    ///
+    /// What to do: 稍后重试
+    ///
+    /// **The outcome is unknown**: neither success nor failure. Resubmit with the same request number, or query.
     ServiceUnavailable,
-    /// `40004` Business Failed: 业务处理失败
+    /// `40004`: Business Failed: 业务处理失败
     BusinessFailed,
     /// A value the spec does not list. Read it with [`GatewayCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl GatewayCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("10000", "接口调用成功", "", false),
+        ("20000", "服务不可用", "稍后重试", true),
+        ("40004", "业务处理失败", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Success => "10000",
-            Self::ServiceUnavailable => "20000",
-            Self::BusinessFailed => "40004",
-            Self::Unknown(value) => value.as_str(),
+            Self::Success => 0usize,
+            Self::ServiceUnavailable => 1usize,
+            Self::BusinessFailed => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///The English `msg` the gateway sends with this code.
-    pub fn msg(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => ::std::option::Option::Some("Success"),
-            Self::ServiceUnavailable => {
-                ::std::option::Option::Some("Service Currently Unavailable")
-            }
-            Self::BusinessFailed => ::std::option::Option::Some("Business Failed"),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What the code means.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => ::std::option::Option::Some("接口调用成功"),
-            Self::ServiceUnavailable => ::std::option::Option::Some("服务不可用"),
-            Self::BusinessFailed => ::std::option::Option::Some("业务处理失败"),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => ::std::option::Option::None,
-            Self::ServiceUnavailable => ::std::option::Option::Some("稍后重试"),
-            Self::BusinessFailed => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        ::std::matches!(self, Self::ServiceUnavailable)
     }
 }
 impl ::std::convert::From<&str> for GatewayCode {
@@ -116,27 +91,18 @@ impl ::std::convert::From<&str> for GatewayCode {
         }
     }
 }
-impl ::std::fmt::Display for GatewayCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for GatewayCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for GatewayCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+::alipay_runtime::__error_code!(GatewayCode);
+impl GatewayCode {
+    /// The English `msg` the gateway sends with this code.
+    pub fn msg(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Success => ::std::option::Option::Some("Success"),
+            Self::ServiceUnavailable => {
+                ::std::option::Option::Some("Service Currently Unavailable")
+            }
+            Self::BusinessFailed => ::std::option::Option::Some("Business Failed"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
     }
 }
 /// The `sub_code` values the gateway itself sends (as opposed to a method's business codes).
@@ -153,30 +119,14 @@ pub enum GatewaySubCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl GatewaySubCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("isp.unknow-error", "服务暂不可用", "稍后重试", true),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::IspUnknowError => "isp.unknow-error",
-            Self::Unknown(value) => value.as_str(),
+            Self::IspUnknowError => 0usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::IspUnknowError => ::std::option::Option::Some("服务暂不可用"),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::IspUnknowError => ::std::option::Option::Some("稍后重试"),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        ::std::matches!(self, Self::IspUnknowError)
     }
 }
 impl ::std::convert::From<&str> for GatewaySubCode {
@@ -187,29 +137,7 @@ impl ::std::convert::From<&str> for GatewaySubCode {
         }
     }
 }
-impl ::std::fmt::Display for GatewaySubCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for GatewaySubCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for GatewaySubCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__error_code!(GatewaySubCode);
 impl GatewaySubCode {
     /// The gateway code this sub-code is listed under.
     pub fn gateway_code(&self) -> ::std::option::Option<GatewayCode> {
@@ -219,22 +147,5 @@ impl GatewaySubCode {
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
-    }
-}
-impl ::alipay_runtime::ErrorCode for GatewaySubCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
     }
 }

@@ -352,40 +352,23 @@ pub enum GoldenEveryTypeErrorCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl GoldenEveryTypeErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        (
+            "SYSTEM_ERROR",
+            "系统繁忙",
+            "用相同的 out_request_no 重试或查询",
+            true,
+        ),
+        ("ACQ.TRADE_NOT_EXIST", "交易不存在", "检查交易号", false),
+        ("isp.weird-code", "无处理建议", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::SystemError => "SYSTEM_ERROR",
-            Self::AcqTradeNotExist => "ACQ.TRADE_NOT_EXIST",
-            Self::IspWeirdCode => "isp.weird-code",
-            Self::Unknown(value) => value.as_str(),
+            Self::SystemError => 0usize,
+            Self::AcqTradeNotExist => 1usize,
+            Self::IspWeirdCode => 2usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::SystemError => ::std::option::Option::Some("系统繁忙"),
-            Self::AcqTradeNotExist => ::std::option::Option::Some("交易不存在"),
-            Self::IspWeirdCode => ::std::option::Option::Some("无处理建议"),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::SystemError => {
-                ::std::option::Option::Some(
-                    "用相同的 out_request_no 重试或查询",
-                )
-            }
-            Self::AcqTradeNotExist => ::std::option::Option::Some("检查交易号"),
-            Self::IspWeirdCode => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        ::std::matches!(self, Self::SystemError)
     }
 }
 impl ::std::convert::From<&str> for GoldenEveryTypeErrorCode {
@@ -398,47 +381,7 @@ impl ::std::convert::From<&str> for GoldenEveryTypeErrorCode {
         }
     }
 }
-impl ::std::fmt::Display for GoldenEveryTypeErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for GoldenEveryTypeErrorCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de>
-for GoldenEveryTypeErrorCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl ::alipay_runtime::ErrorCode for GoldenEveryTypeErrorCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
-    }
-}
+::alipay_runtime::__error_code!(GoldenEveryTypeErrorCode);
 /// 明细
 ///
 /// Source: golden fixture
@@ -524,20 +467,15 @@ pub enum Channel {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl Channel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("ALIPAY", "支付宝", "", false),
+        ("BANK_CARD", "银行卡", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Alipay => "ALIPAY",
-            Self::BankCard => "BANK_CARD",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Alipay => ::std::option::Option::Some("支付宝"),
-            Self::BankCard => ::std::option::Option::Some("银行卡"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Alipay => 0usize,
+            Self::BankCard => 1usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -550,29 +488,7 @@ impl ::std::convert::From<&str> for Channel {
         }
     }
 }
-impl ::std::fmt::Display for Channel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for Channel {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for Channel {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(Channel);
 /// 额外返回
 ///
 /// The allowed values of `request.fields[query_options]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
@@ -587,20 +503,15 @@ pub enum QueryOption {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl QueryOption {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("refund_detail_item_list", "退款明细", "", false),
+        ("gmt_refund_pay", "退款时间", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::RefundDetailItemList => "refund_detail_item_list",
-            Self::GmtRefundPay => "gmt_refund_pay",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::RefundDetailItemList => ::std::option::Option::Some("退款明细"),
-            Self::GmtRefundPay => ::std::option::Option::Some("退款时间"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::RefundDetailItemList => 0usize,
+            Self::GmtRefundPay => 1usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -613,29 +524,7 @@ impl ::std::convert::From<&str> for QueryOption {
         }
     }
 }
-impl ::std::fmt::Display for QueryOption {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for QueryOption {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for QueryOption {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(QueryOption);
 /// 状态
 ///
 /// The allowed values of `response.fields[status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
@@ -650,20 +539,15 @@ pub enum Status {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("SUCCESS", "成功", "", false),
+        ("UNKNOWN", "未知", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Success => "SUCCESS",
-            Self::UnknownStatus => "UNKNOWN",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => ::std::option::Option::Some("成功"),
-            Self::UnknownStatus => ::std::option::Option::Some("未知"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Success => 0usize,
+            Self::UnknownStatus => 1usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -676,26 +560,4 @@ impl ::std::convert::From<&str> for Status {
         }
     }
 }
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for Status {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(Status);

@@ -241,33 +241,16 @@ pub enum GoldenNamingObstacleErrorCode {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl GoldenNamingObstacleErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("10000", "数字开头的错误码", "", false),
+        ("Unknown", "与兜底变体同名", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::V10000 => "10000",
-            Self::UnknownCode => "Unknown",
-            Self::Unknown(value) => value.as_str(),
+            Self::V10000 => 0usize,
+            Self::UnknownCode => 1usize,
+            Self::Unknown(_) => usize::MAX,
         }
-    }
-    ///What the code means, from the document; `None` for codes the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::V10000 => ::std::option::Option::Some("数字开头的错误码"),
-            Self::UnknownCode => ::std::option::Option::Some("与兜底变体同名"),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///What to do about it, from the document; `None` where it says nothing or the code is not listed.
-    pub fn action(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::V10000 => ::std::option::Option::None,
-            Self::UnknownCode => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
-    ///Whether the outcome is unknown (neither success nor failure): resubmit with the same request number, or query.
-    pub fn is_outcome_unknown(&self) -> bool {
-        false
     }
 }
 impl ::std::convert::From<&str> for GoldenNamingObstacleErrorCode {
@@ -279,47 +262,7 @@ impl ::std::convert::From<&str> for GoldenNamingObstacleErrorCode {
         }
     }
 }
-impl ::std::fmt::Display for GoldenNamingObstacleErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for GoldenNamingObstacleErrorCode {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de>
-for GoldenNamingObstacleErrorCode {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl ::alipay_runtime::ErrorCode for GoldenNamingObstacleErrorCode {
-    fn from_code(code: &str) -> Self {
-        Self::from(code)
-    }
-    fn as_str(&self) -> &str {
-        self.as_str()
-    }
-    fn meaning(&self) -> ::std::option::Option<&'static str> {
-        self.meaning()
-    }
-    fn action(&self) -> ::std::option::Option<&'static str> {
-        self.action()
-    }
-    fn is_outcome_unknown(&self) -> bool {
-        self.is_outcome_unknown()
-    }
-}
+::alipay_runtime::__error_code!(GoldenNamingObstacleErrorCode);
 /// 与 std 的 Option 同名
 #[derive(
     Clone,
@@ -380,26 +323,21 @@ pub enum Kind {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl Kind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("Some", "与 Option::Some 同名", "", false),
+        ("None", "与 Option::None 同名", "", false),
+        ("10000", "以数字开头", "", false),
+        ("type", "关键字", "", false),
+        ("Self", "不能作为变体名", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Some => "Some",
-            Self::None => "None",
-            Self::V10000 => "10000",
-            Self::Type => "type",
-            Self::SelfValue => "Self",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Some => ::std::option::Option::Some("与 Option::Some 同名"),
-            Self::None => ::std::option::Option::Some("与 Option::None 同名"),
-            Self::V10000 => ::std::option::Option::Some("以数字开头"),
-            Self::Type => ::std::option::Option::Some("关键字"),
-            Self::SelfValue => ::std::option::Option::Some("不能作为变体名"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Some => 0usize,
+            Self::None => 1usize,
+            Self::V10000 => 2usize,
+            Self::Type => 3usize,
+            Self::SelfValue => 4usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -415,26 +353,4 @@ impl ::std::convert::From<&str> for Kind {
         }
     }
 }
-impl ::std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for Kind {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for Kind {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(Kind);

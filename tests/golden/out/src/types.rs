@@ -40,20 +40,15 @@ pub enum FundChannel {
     Unknown(::alipay_runtime::UnknownValue),
 }
 impl FundChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+    const LISTED: &'static [::alipay_runtime::__private::Listed] = &[
+        ("ALIPAYACCOUNT", "支付宝账户", "", false),
+        ("BANKCARD", "银行卡", "", false),
+    ];
+    fn position(&self) -> usize {
         match self {
-            Self::Alipayaccount => "ALIPAYACCOUNT",
-            Self::Bankcard => "BANKCARD",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    ///What the value means, from the document; `None` for values the spec does not list.
-    pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Alipayaccount => ::std::option::Option::Some("支付宝账户"),
-            Self::Bankcard => ::std::option::Option::Some("银行卡"),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Alipayaccount => 0usize,
+            Self::Bankcard => 1usize,
+            Self::Unknown(_) => usize::MAX,
         }
     }
 }
@@ -66,26 +61,4 @@ impl ::std::convert::From<&str> for FundChannel {
         }
     }
 }
-impl ::std::fmt::Display for FundChannel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alipay_runtime::__private::serde::Serialize for FundChannel {
-    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::alipay_runtime::__private::serde::Deserialize<'de> for FundChannel {
-    fn deserialize<D: ::alipay_runtime::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::alipay_runtime::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+::alipay_runtime::__open_enum!(FundChannel);

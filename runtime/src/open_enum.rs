@@ -1,0 +1,190 @@
+//! The shared half of every generated open enum.
+//!
+//! A generated enum holds its variants, a table of what the spec says about
+//! each ([`Listed`]), a `position` match and a `From<&str>` match. Everything
+//! else (`as_str`, `meaning`, `Display`, serde, [`ErrorCode`](crate::ErrorCode))
+//! is the same for all of them and comes from the macros here, so thousands of
+//! enums do not each carry their own copy.
+
+/// What the spec says about one listed value: the value as sent, what it
+/// means, what to do (`""` if the spec says nothing), and whether the outcome
+/// is unknown. Plain literals, so the tables cost little to generate and
+/// compile. For generated code only.
+#[doc(hidden)]
+pub type Listed = (&'static str, &'static str, &'static str, bool);
+
+/// The common impls of a generated open enum `$name`, which must have an
+/// `Unknown(UnknownValue)` variant, a `LISTED: &[Listed]` table and a
+/// `fn position(&self) -> usize` giving each listed variant's row.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_enum {
+    ($name:ident) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $name::Unknown(value) => value.as_str(),
+                    listed => Self::LISTED[listed.position()].0,
+                }
+            }
+
+            fn listed(&self) -> ::std::option::Option<&'static $crate::__private::Listed> {
+                match self {
+                    $name::Unknown(_) => ::std::option::Option::None,
+                    listed => ::std::option::Option::Some(&Self::LISTED[listed.position()]),
+                }
+            }
+
+            /// What the value means, from the document; `None` for values the
+            /// spec does not list.
+            pub fn meaning(&self) -> ::std::option::Option<&'static str> {
+                self.listed().map(|l| l.1)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value: ::std::string::String =
+                    $crate::__private::serde::Deserialize::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+    };
+}
+
+/// [`__open_enum!`] plus what an error-code enum answers: what to do, whether
+/// the outcome is unknown, and the [`ErrorCode`](crate::ErrorCode) trait.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __error_code {
+    ($name:ident) => {
+        $crate::__open_enum!($name);
+
+        impl $name {
+            /// What to do about it, from the document; `None` where it says
+            /// nothing or the code is not listed.
+            pub fn action(&self) -> ::std::option::Option<&'static str> {
+                self.listed().map(|l| l.2).filter(|a| !a.is_empty())
+            }
+
+            /// Whether the outcome is unknown (neither success nor failure):
+            /// resubmit with the same request number, or query. `false` for
+            /// codes the spec does not list.
+            pub fn is_outcome_unknown(&self) -> bool {
+                self.listed().is_some_and(|l| l.3)
+            }
+        }
+
+        impl $crate::ErrorCode for $name {
+            fn from_code(code: &str) -> Self {
+                Self::from(code)
+            }
+            fn as_str(&self) -> &str {
+                self.as_str()
+            }
+            fn meaning(&self) -> ::std::option::Option<&'static str> {
+                self.meaning()
+            }
+            fn action(&self) -> ::std::option::Option<&'static str> {
+                self.action()
+            }
+            fn is_outcome_unknown(&self) -> bool {
+                self.is_outcome_unknown()
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ErrorCode, UnknownValue};
+
+    // A hand-written instance of what the generator emits.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    enum Code {
+        SystemError,
+        Invalid,
+        Unknown(UnknownValue),
+    }
+
+    impl Code {
+        const LISTED: &'static [super::Listed] = &[
+            ("SYSTEM_ERROR", "系统繁忙", "用相同的请求号重试", true),
+            ("INVALID", "参数有误", "", false),
+        ];
+        fn position(&self) -> usize {
+            match self {
+                Self::SystemError => 0,
+                Self::Invalid => 1,
+                Self::Unknown(_) => usize::MAX,
+            }
+        }
+    }
+
+    impl From<&str> for Code {
+        fn from(value: &str) -> Self {
+            match value {
+                "SYSTEM_ERROR" => Self::SystemError,
+                "INVALID" => Self::Invalid,
+                other => Self::Unknown(UnknownValue::__new(other)),
+            }
+        }
+    }
+
+    crate::__error_code!(Code);
+
+    #[test]
+    fn facts_come_from_the_table() {
+        assert_eq!(Code::SystemError.as_str(), "SYSTEM_ERROR");
+        assert_eq!(Code::SystemError.meaning(), Some("系统繁忙"));
+        assert_eq!(Code::SystemError.action(), Some("用相同的请求号重试"));
+        assert!(Code::SystemError.is_outcome_unknown());
+        assert_eq!(Code::Invalid.action(), None);
+        assert!(!Code::Invalid.is_outcome_unknown());
+        let new = Code::from_code("NEW");
+        assert_eq!(
+            (new.as_str(), new.meaning(), new.action()),
+            ("NEW", None, None)
+        );
+        assert!(!new.is_outcome_unknown());
+        assert_eq!(format!("{new:?}"), r#"Unknown("NEW")"#);
+        assert_eq!(Code::from(String::from("INVALID")), Code::Invalid);
+    }
+
+    #[test]
+    fn serde_is_the_wire_string() {
+        assert_eq!(
+            serde_json::to_string(&Code::Invalid).unwrap(),
+            r#""INVALID""#
+        );
+        let c: Code = serde_json::from_str(r#""SYSTEM_ERROR""#).unwrap();
+        assert_eq!(c, Code::SystemError);
+        let u: Code = serde_json::from_str(r#""LATER""#).unwrap();
+        assert_eq!(u.to_string(), "LATER");
+        assert!(serde_json::from_str::<Code>("1").is_err());
+    }
+}
