@@ -17,7 +17,6 @@
 //! - 4、查询红包退回的红包明细 可通过设置红包退回接口的auth_no和out_request_no的参数值查询。
 //! - 因为退款接口设置的是auth_no和out_request_no,当调用支付接口的out_order_no:2017122716463224和退款接口的out_request_no:refund20171228254。
 //! - Section 四.4 queries a refund (红包退回) by auth_no + out_request_no, a pairing outside the two \`together\` rules (\[auth_no, operation_id\], \[out_order_no, out_request_no\]) that 二、参数说明 describes; the rules follow 二、参数说明, so such a request fails the together check. The sentence after 四.4 is cut off in the copy (it refers to screenshots that are not in the text).
-//! - 如果还是报错,请按如下方式进行提问: 正确提问方式:使用环境(沙箱还是正式环境)+接口名称(中文+英文)+ 请求参数 + 报错信息详情
 //! - The JAVA, PHP and .NET samples all send the same biz_content (all four fields); it is kept once as the request example. The copy lost the quote escaping in the samples' strings.
 //! - The document shows no response. All response fields come from alipay-api-facts.md §5.4 (J2; descriptions are the J2 Javadoc verbatim); no source gives required flags, lengths or examples for them.
 //! - Business errors: none retrieved (alipay-api-facts.md §5.4), so errors is empty. The sibling fund-auth query's list (ILLEGAL_ARGUMENT, AUTH_ORDER_NOT_EXIST, ...) is not confirmed for this method and is not used.

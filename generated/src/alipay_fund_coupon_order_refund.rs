@@ -10,8 +10,6 @@
 //!
 //! - 每次退款OutRequestNo必须修改,否则会报“本次资金操作的请求流水号与之前有重复
 //! - 退款资金不能大于红包剩余资金
-//! - 如有其它问题,欢迎论坛评论留言,如有不足之处也欢迎多多吐槽!!!
-//! - The page's 相关文章 list quotes another article on this method (收发现金红包——alipay.fund.coupon.order.refund(红包退回接口)): 一、注意事项 1、未领取的红包,可通过红包退回接口。
 //! - The document gives the request only through the Java sample's model setters (setAuthNo, setOutRequestNo, setAmount, setRemark) and their comments; required flags, lengths and the descriptions of amount and remark come from alipay-api-facts.md §5.1 (DOC, J2).
 //! - The document shows the response fields only in its example responses; their descriptions, and out_order_no (absent from the examples), come from alipay-api-facts.md §5.1 (J2; descriptions are the J2 Javadoc verbatim). No source gives required flags or lengths for them.
 //! - Java class Javadoc: 受托退款接口 (alipay-api-facts.md §5.1).

@@ -8,14 +8,12 @@
 //!
 //! # Notes
 //!
-//! - The document's title offers 在线调试(沙箱环境) (online debugging in the sandbox).
 //! - 请求地址: 正式环境 <https://openapi.alipay.com/gateway.do> (the only environment the document lists).
 //! - The document's 公共请求参数 table (app_id, method, format, charset, sign_type, sign, timestamp, version, app_auth_token, biz_content) is transcribed into common.yaml request_params; it lists no notify_url. Its 是否必填 column is empty in the copy.
 //! - The error table is headed 业务错误码 / 公共错误码 in the document; its codes are this method's business sub_codes (returned under code 40004).
 //! - SYSTEM_ERROR's 解决方案 names out_biz_no and alipay.fund.trans.order.query (transfer wording); for this method the request number is out_request_no: resend with the same out_request_no, since 一笔资金退回失败后重新提交,要采用原来的资金退回单号.
 //! - The request example sends "refund_amount":8.88 as a JSON number; our wire form sends it as the string "8.88".
 //! - business_params, passback_params (J2, J3), biz_scene and product_code (J3 and PY only) are not in the document; they come from alipay-api-facts.md §5.3. The document's response table covers all six J2 response fields.
-//! - The copy of the document ends with a stray word "onlineServer" (page residue).
 //!
 //! Optional public parameters it accepts: `app_auth_token`.
 //!

@@ -14,7 +14,6 @@
 //! - 注:out_trade_no和trade_no至少必传其中一个参数,两者同时设置优先取值trade_no。
 //! - 1、接口如何判断交易退款成功 该接口返回1000只表示接口调用成功,返回具体详细的退款参数值表示退款成功。
 //! - 2、接口调用成功,但无详细数据 退款查询接口out_trade_no,trade_no和out_request_no参数值必须设置为退款接口设置信息,若out_trade_no,trade_no相同,out_request_no参数值不同,接口调用成功,但无法查询该笔退款信息,因为无详细退款数据返回。
-//! - 如果还是报错,请按如下方式进行提问: 正确提问方式:使用环境(沙箱还是正式环境)+接口名称(中文+英文)+ 请求参数 + 报错信息详情
 //! - "返回1000" in 注意事项 1 is the document's typo for the gateway code 10000 (Success).
 //! - The PHP sample shows //$result = $aop-\>execute($request,"","app_auth_token"); for 第三方调用, hence app_auth_token in public_params.
 //! - 商户可使用该接口查询自已通过alipay.trade.refund提交的退款请求是否执行成功。(J2 model Javadoc) A refund succeeded iff refund_status=REFUND_SUCCESS or refund data is returned; if not, retry the refund with the same out_request_no. Query at least 10 s after the refund. (source: alipay-api-facts.md §5.2)
