@@ -158,3 +158,31 @@ fn error_codes_carry_meaning_action_and_unknown_outcome() {
     );
     assert_eq!(unknown.to_string(), "NEW_CODE");
 }
+
+#[test]
+fn obstacle_course_with_a_case_collision_is_rejected() {
+    // The committed obstacle course plus `Type`, which becomes `r#type` like
+    // the existing `type`: the generator must refuse, naming both.
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/specs");
+    let dir = std::env::temp_dir().join(format!("alipay-golden-collision-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("methods")).unwrap();
+    for file in ["common.yaml", "methods/golden.every.type.yaml", "methods/golden.naming.obstacle.yaml"] {
+        let mut text = std::fs::read_to_string(golden.join(file)).unwrap();
+        if file.ends_with("obstacle.yaml") {
+            text = text.replacen(
+                "    - name: ref\n",
+                "    - name: Type\n      type: string\n      description: 与 type 冲突\n    - name: ref\n",
+                1,
+            );
+        }
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    let result = generate(&dir, &dir.join("out"), Mode::Write);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("fields `type` and `Type` would both become the Rust field `r#type`")
+            && err.contains("golden.naming.obstacle.yaml: request.fields[Type]"),
+        "{err}"
+    );
+}

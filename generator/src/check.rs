@@ -50,7 +50,7 @@ pub fn check(set: &SpecSet) -> Result<Api, Diagnostics> {
     let mut methods = Vec::new();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     for loaded in &set.methods {
-        if let Some(m) = cx.method(loaded, &shared_names) {
+        if let Some(m) = cx.method(loaded, &shared_names, &common.request_params) {
             if let Some(other) = modules.insert(m.rust.module.clone(), m.name.clone()) {
                 cx.error(Diagnostic::at(
                     &loaded.display,
@@ -90,6 +90,20 @@ pub fn check(set: &SpecSet) -> Result<Api, Diagnostics> {
         }
     }
     shared_enums.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+
+    // Request-style objects get a setter per optional field beside `new()`.
+    let request_objects = methods
+        .iter()
+        .flat_map(|m| std::iter::once((m.file.as_str(), &m.request)).chain(m.types.iter().map(move |t| (m.file.as_str(), t))))
+        .chain(types.iter().map(|t| (set.common.relative.as_str(), t)));
+    for (file, object) in request_objects.filter(|(_, o)| o.direction == Direction::Request) {
+        if let Some(f) = object.fields.iter().find(|f| f.rust_name == "new") {
+            cx.error(
+                Diagnostic::at(file, format!("{}.fields[{}]", object.name, f.name), "a field of a request object is named `new`, which would clash with its constructor `new()`")
+                    .help("this is not supported yet; please report the method"),
+            );
+        }
+    }
 
     cx.problems.into_result(Api {
         common,
@@ -271,7 +285,7 @@ impl Checker {
         }
     }
 
-    fn method(&mut self, loaded: &Loaded<MethodFile>, shared: &BTreeSet<String>) -> Option<Method> {
+    fn method(&mut self, loaded: &Loaded<MethodFile>, shared: &BTreeSet<String>, public: &[Field]) -> Option<Method> {
         let file = loaded.display.as_str();
         let spec = &loaded.spec;
         let before = self.problems.0.len();
@@ -349,14 +363,14 @@ impl Checker {
         let rules = self.rules(file, &spec.request.rules, &request_fields);
         self.conditional_fields_have_rules(file, &request_fields, &rules);
 
+        let optional: Vec<&str> = public.iter().filter(|f| f.required != Required::Yes).map(|f| f.name.as_str()).collect();
         for (i, p) in spec.public_params.iter().enumerate() {
-            let path = format!("public_params[{i}]");
-            if p == "biz_content" || COMMON_RESPONSE_FIELDS.contains(&p.as_str()) {
-                self.error(Diagnostic::at(
-                    file,
-                    path,
-                    format!("`{p}` is not an optional public parameter"),
-                ));
+            if !optional.contains(&p.as_str()) {
+                let guess = closest(p, &optional).map(|near| format!("did you mean `{near}`? ")).unwrap_or_default();
+                self.error(
+                    Diagnostic::at(file, format!("public_params[{i}]"), format!("`{p}` is not an optional public parameter in common.yaml"))
+                        .help(format!("{guess}list only optional request_params of common.yaml: {}", optional.join(", "))),
+                );
             }
         }
 

@@ -464,3 +464,35 @@ fn a_missing_spec_root_is_an_io_error_naming_the_path() {
     );
     assert!(!Path::new(&dir.path().join("out")).exists());
 }
+
+#[test]
+fn public_params_must_be_optional_public_parameters() {
+    let text = method("alipay.a.b", OK_FIELD) + "public_params: [notfy_url, app_id]\n";
+    let common_with_notify = COMMON.replace(
+        "response_fields:",
+        "  - {name: notify_url, type: string, max_length: 256, description: 通知地址}\nresponse_fields:",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    fs::create_dir_all(specs.join("methods")).unwrap();
+    fs::write(specs.join("common.yaml"), common_with_notify).unwrap();
+    fs::write(specs.join("methods/alipay.a.b.yaml"), text).unwrap();
+    let err = generate(&specs, &dir.path().join("out"), Mode::Write).unwrap_err().to_string();
+    assert_contains(
+        &err,
+        &[
+            "`notfy_url` is not an optional public parameter in common.yaml",
+            "public_params[0]",
+            "did you mean `notify_url`? list only optional request_params of common.yaml: notify_url",
+            "`app_id` is not an optional public parameter",
+            "public_params[1]",
+        ],
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_request_field_named_new_is_reported() {
+    let err = one("alipay.a.b", method("alipay.a.b", "    - {name: new, type: string, description: 新}"));
+    assert_contains(&err, &["AlipayABRequest.fields[new]", "would clash with its constructor `new()`"]);
+}
