@@ -166,7 +166,11 @@ fn obstacle_course_with_a_case_collision_is_rejected() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/specs");
     let dir = std::env::temp_dir().join(format!("alipay-golden-collision-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("methods")).unwrap();
-    for file in ["common.yaml", "methods/golden.every.type.yaml", "methods/golden.naming.obstacle.yaml"] {
+    for file in [
+        "common.yaml",
+        "methods/golden.every.type.yaml",
+        "methods/golden.naming.obstacle.yaml",
+    ] {
         let mut text = std::fs::read_to_string(golden.join(file)).unwrap();
         if file.ends_with("obstacle.yaml") {
             text = text.replacen(

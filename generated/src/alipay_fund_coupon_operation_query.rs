@@ -365,21 +365,9 @@ pub struct AlipayFundCouponOperationQueryResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pay_refund_amount: ::std::option::Option<::alipay_runtime::Money>,
 }
-impl ::alipay_runtime::AlipayResponse for AlipayFundCouponOperationQueryResponse {
-    type ErrorCode = AlipayFundCouponOperationQueryErrorCode;
-    fn code(&self) -> &str {
-        self.code.as_deref().unwrap_or_default()
-    }
-    fn msg(&self) -> &str {
-        self.msg.as_deref().unwrap_or_default()
-    }
-    fn sub_code(&self) -> ::std::option::Option<&str> {
-        self.sub_code.as_deref()
-    }
-    fn sub_msg(&self) -> ::std::option::Option<&str> {
-        self.sub_msg.as_deref()
-    }
-}
+::alipay_runtime::__response!(
+    AlipayFundCouponOperationQueryResponse, AlipayFundCouponOperationQueryErrorCode
+);
 /// The business error codes of `alipay.fund.coupon.operation.query`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.

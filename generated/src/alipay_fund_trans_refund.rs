@@ -316,21 +316,9 @@ pub struct AlipayFundTransRefundResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_date: ::std::option::Option<::alipay_runtime::DateTime>,
 }
-impl ::alipay_runtime::AlipayResponse for AlipayFundTransRefundResponse {
-    type ErrorCode = AlipayFundTransRefundErrorCode;
-    fn code(&self) -> &str {
-        self.code.as_deref().unwrap_or_default()
-    }
-    fn msg(&self) -> &str {
-        self.msg.as_deref().unwrap_or_default()
-    }
-    fn sub_code(&self) -> ::std::option::Option<&str> {
-        self.sub_code.as_deref()
-    }
-    fn sub_msg(&self) -> ::std::option::Option<&str> {
-        self.sub_msg.as_deref()
-    }
-}
+::alipay_runtime::__response!(
+    AlipayFundTransRefundResponse, AlipayFundTransRefundErrorCode
+);
 /// The business error codes of `alipay.fund.trans.refund`: the `sub_code` of a `40004 Business Failed` response.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -94,7 +94,10 @@ pub fn check(set: &SpecSet) -> Result<Api, Diagnostics> {
     // Request-style objects get a setter per optional field beside `new()`.
     let request_objects = methods
         .iter()
-        .flat_map(|m| std::iter::once((m.file.as_str(), &m.request)).chain(m.types.iter().map(move |t| (m.file.as_str(), t))))
+        .flat_map(|m| {
+            std::iter::once((m.file.as_str(), &m.request))
+                .chain(m.types.iter().map(move |t| (m.file.as_str(), t)))
+        })
         .chain(types.iter().map(|t| (set.common.relative.as_str(), t)));
     for (file, object) in request_objects.filter(|(_, o)| o.direction == Direction::Request) {
         if let Some(f) = object.fields.iter().find(|f| f.rust_name == "new") {
@@ -285,7 +288,12 @@ impl Checker {
         }
     }
 
-    fn method(&mut self, loaded: &Loaded<MethodFile>, shared: &BTreeSet<String>, public: &[Field]) -> Option<Method> {
+    fn method(
+        &mut self,
+        loaded: &Loaded<MethodFile>,
+        shared: &BTreeSet<String>,
+        public: &[Field],
+    ) -> Option<Method> {
         let file = loaded.display.as_str();
         let spec = &loaded.spec;
         let before = self.problems.0.len();
@@ -363,13 +371,26 @@ impl Checker {
         let rules = self.rules(file, &spec.request.rules, &request_fields);
         self.conditional_fields_have_rules(file, &request_fields, &rules);
 
-        let optional: Vec<&str> = public.iter().filter(|f| f.required != Required::Yes).map(|f| f.name.as_str()).collect();
+        let optional: Vec<&str> = public
+            .iter()
+            .filter(|f| f.required != Required::Yes)
+            .map(|f| f.name.as_str())
+            .collect();
         for (i, p) in spec.public_params.iter().enumerate() {
             if !optional.contains(&p.as_str()) {
-                let guess = closest(p, &optional).map(|near| format!("did you mean `{near}`? ")).unwrap_or_default();
+                let guess = closest(p, &optional)
+                    .map(|near| format!("did you mean `{near}`? "))
+                    .unwrap_or_default();
                 self.error(
-                    Diagnostic::at(file, format!("public_params[{i}]"), format!("`{p}` is not an optional public parameter in common.yaml"))
-                        .help(format!("{guess}list only optional request_params of common.yaml: {}", optional.join(", "))),
+                    Diagnostic::at(
+                        file,
+                        format!("public_params[{i}]"),
+                        format!("`{p}` is not an optional public parameter in common.yaml"),
+                    )
+                    .help(format!(
+                        "{guess}list only optional request_params of common.yaml: {}",
+                        optional.join(", ")
+                    )),
                 );
             }
         }

@@ -477,7 +477,9 @@ fn public_params_must_be_optional_public_parameters() {
     fs::create_dir_all(specs.join("methods")).unwrap();
     fs::write(specs.join("common.yaml"), common_with_notify).unwrap();
     fs::write(specs.join("methods/alipay.a.b.yaml"), text).unwrap();
-    let err = generate(&specs, &dir.path().join("out"), Mode::Write).unwrap_err().to_string();
+    let err = generate(&specs, &dir.path().join("out"), Mode::Write)
+        .unwrap_err()
+        .to_string();
     assert_contains(
         &err,
         &[
@@ -493,6 +495,18 @@ fn public_params_must_be_optional_public_parameters() {
 
 #[test]
 fn a_request_field_named_new_is_reported() {
-    let err = one("alipay.a.b", method("alipay.a.b", "    - {name: new, type: string, description: 新}"));
-    assert_contains(&err, &["AlipayABRequest.fields[new]", "would clash with its constructor `new()`"]);
+    let err = one(
+        "alipay.a.b",
+        method(
+            "alipay.a.b",
+            "    - {name: new, type: string, description: 新}",
+        ),
+    );
+    assert_contains(
+        &err,
+        &[
+            "AlipayABRequest.fields[new]",
+            "would clash with its constructor `new()`",
+        ],
+    );
 }

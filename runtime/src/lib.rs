@@ -15,8 +15,8 @@
 
 mod api;
 mod datetime;
+mod generated_support;
 mod money;
-mod open_enum;
 mod unknown;
 
 pub use api::{AlipayRequest, AlipayResponse, ErrorCode, Violation, Violations};
@@ -27,6 +27,6 @@ pub use unknown::UnknownValue;
 /// Re-exports for generated code, so that it depends on this crate alone.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::open_enum::Listed;
+    pub use crate::generated_support::Listed;
     pub use serde;
 }

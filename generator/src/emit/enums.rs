@@ -81,37 +81,37 @@ pub fn error_enum(name: &str, doc: Vec<String>, codes: &[ErrorCodeDef]) -> OpenE
         docs: doc,
         variants: codes
             .iter()
-            .map(|c| Variant {
-                ident: c.variant.clone(),
-                value: c.code.clone(),
-                docs: error_docs(
+            .map(|c| {
+                error_variant(
+                    &c.variant,
                     &c.code,
+                    &c.message,
                     &c.message,
                     c.action.as_deref(),
                     c.outcome_unknown,
                     c.source.as_deref(),
-                ),
-                meaning: c.message.clone(),
-                action: c.action.clone(),
-                outcome_unknown: c.outcome_unknown,
+                )
             })
             .collect(),
         error_codes: true,
     }
 }
 
-/// The rustdoc of one error code: meaning, what to do, unknown outcome, source.
-pub fn error_docs(
+/// A variant for an error code: its facts, and rustdoc saying them.
+/// `shown_meaning` is the meaning as the docs show it.
+pub fn error_variant(
+    ident: &str,
     code: &str,
+    shown_meaning: &str,
     meaning: &str,
     action: Option<&str>,
     outcome_unknown: bool,
     source: Option<&str>,
-) -> Vec<String> {
+) -> Variant {
     let mut d = vec![format!(
         "{}: {}",
         docs::code(code),
-        docs::prose(meaning).join(" ")
+        docs::prose(shown_meaning).join(" ")
     )];
     if let Some(action) = action {
         d.push(String::new());
@@ -125,7 +125,14 @@ pub fn error_docs(
         d.push(String::new());
         d.push(format!("Source: {}", docs::prose(source).join(" ")));
     }
-    d
+    Variant {
+        ident: ident.to_owned(),
+        value: code.to_owned(),
+        docs: d,
+        meaning: meaning.to_owned(),
+        action: action.map(str::to_owned),
+        outcome_unknown,
+    }
 }
 
 /// Emits the enum and its impls.

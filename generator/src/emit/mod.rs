@@ -110,25 +110,9 @@ fn lib(api: &Api) -> TokenStream {
 fn common(c: &Common) -> TokenStream {
     let mut doc = vec![
         "Gateways, public request parameters, common response fields and gateway codes.".to_owned(),
-        String::new(),
-        "# Public request parameters".to_owned(),
-        String::new(),
-        "| name | type | required | max length | description |".to_owned(),
-        "|---|---|---|---|---|".to_owned(),
     ];
-    for p in &c.request_params {
-        doc.push(param_row(p));
-    }
-    doc.extend([
-        String::new(),
-        "# Common response fields".to_owned(),
-        String::new(),
-        "| name | type | required | max length | description |".to_owned(),
-        "|---|---|---|---|---|".to_owned(),
-    ]);
-    for p in &c.response_fields {
-        doc.push(param_row(p));
-    }
+    params_table(&mut doc, "Public request parameters", &c.request_params);
+    params_table(&mut doc, "Common response fields", &c.response_fields);
     let doc = docs::inner(&doc);
 
     let gateways = c.gateways.iter().map(|(name, url)| {
@@ -161,19 +145,17 @@ fn common(c: &Common) -> TokenStream {
         variants: c
             .gateway_codes
             .iter()
-            .map(|g| enums::Variant {
-                ident: g.variant.clone(),
-                value: g.code.clone(),
-                docs: enums::error_docs(
+            .map(|g| {
+                let shown = format!("{}: {}", g.msg, g.meaning);
+                enums::error_variant(
+                    &g.variant,
                     &g.code,
-                    &format!("{}: {}", g.msg, g.meaning),
+                    &shown,
+                    &g.meaning,
                     g.action.as_deref(),
                     g.outcome_unknown,
                     g.source.as_deref(),
-                ),
-                meaning: g.meaning.clone(),
-                action: g.action.clone(),
-                outcome_unknown: g.outcome_unknown,
+                )
             })
             .collect(),
         error_codes: true,
@@ -247,6 +229,17 @@ fn common(c: &Common) -> TokenStream {
             }
         }
     }
+}
+
+fn params_table(doc: &mut Vec<String>, title: &str, fields: &[Field]) {
+    doc.extend([
+        String::new(),
+        format!("# {title}"),
+        String::new(),
+        "| name | type | required | max length | description |".to_owned(),
+        "|---|---|---|---|---|".to_owned(),
+    ]);
+    doc.extend(fields.iter().map(param_row));
 }
 
 fn param_row(p: &Field) -> String {
@@ -364,21 +357,7 @@ fn method(api: &Api, m: &Method) -> TokenStream {
 
         #response
 
-        impl ::alipay_runtime::AlipayResponse for #response_name {
-            type ErrorCode = #error_name;
-            fn code(&self) -> &str {
-                self.code.as_deref().unwrap_or_default()
-            }
-            fn msg(&self) -> &str {
-                self.msg.as_deref().unwrap_or_default()
-            }
-            fn sub_code(&self) -> ::std::option::Option<&str> {
-                self.sub_code.as_deref()
-            }
-            fn sub_msg(&self) -> ::std::option::Option<&str> {
-                self.sub_msg.as_deref()
-            }
-        }
+        ::alipay_runtime::__response!(#response_name, #error_name);
 
         #errors
         #(#local_types)*

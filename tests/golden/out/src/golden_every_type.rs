@@ -317,21 +317,7 @@ pub struct GoldenEveryTypeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<Detail>,
 }
-impl ::alipay_runtime::AlipayResponse for GoldenEveryTypeResponse {
-    type ErrorCode = GoldenEveryTypeErrorCode;
-    fn code(&self) -> &str {
-        self.code.as_deref().unwrap_or_default()
-    }
-    fn msg(&self) -> &str {
-        self.msg.as_deref().unwrap_or_default()
-    }
-    fn sub_code(&self) -> ::std::option::Option<&str> {
-        self.sub_code.as_deref()
-    }
-    fn sub_msg(&self) -> ::std::option::Option<&str> {
-        self.sub_msg.as_deref()
-    }
-}
+::alipay_runtime::__response!(GoldenEveryTypeResponse, GoldenEveryTypeErrorCode);
 /// The business error codes of `golden.every.type`: the `sub_code` of a `40004 Business Failed` response.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -214,21 +214,9 @@ pub struct GoldenNamingObstacleResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub string: ::std::option::Option<::std::string::String>,
 }
-impl ::alipay_runtime::AlipayResponse for GoldenNamingObstacleResponse {
-    type ErrorCode = GoldenNamingObstacleErrorCode;
-    fn code(&self) -> &str {
-        self.code.as_deref().unwrap_or_default()
-    }
-    fn msg(&self) -> &str {
-        self.msg.as_deref().unwrap_or_default()
-    }
-    fn sub_code(&self) -> ::std::option::Option<&str> {
-        self.sub_code.as_deref()
-    }
-    fn sub_msg(&self) -> ::std::option::Option<&str> {
-        self.sub_msg.as_deref()
-    }
-}
+::alipay_runtime::__response!(
+    GoldenNamingObstacleResponse, GoldenNamingObstacleErrorCode
+);
 /// The business error codes of `golden.naming.obstacle`: the `sub_code` of a `40004 Business Failed` response.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

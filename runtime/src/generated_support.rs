@@ -1,4 +1,4 @@
-//! The shared half of every generated open enum.
+//! The shared half of every generated open enum and response.
 //!
 //! A generated enum holds its variants, a table of what the spec says about
 //! each ([`Listed`]), a `position` match and a `From<&str>` match. Everything
@@ -114,6 +114,31 @@ macro_rules! __error_code {
             }
             fn is_outcome_unknown(&self) -> bool {
                 self.is_outcome_unknown()
+            }
+        }
+    };
+}
+
+/// `impl AlipayResponse` for a generated response struct `$name` with the
+/// optional `code`, `msg`, `sub_code` and `sub_msg` fields, whose business
+/// error codes are `$codes`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __response {
+    ($name:ident, $codes:ident) => {
+        impl $crate::AlipayResponse for $name {
+            type ErrorCode = $codes;
+            fn code(&self) -> &str {
+                self.code.as_deref().unwrap_or_default()
+            }
+            fn msg(&self) -> &str {
+                self.msg.as_deref().unwrap_or_default()
+            }
+            fn sub_code(&self) -> ::std::option::Option<&str> {
+                self.sub_code.as_deref()
+            }
+            fn sub_msg(&self) -> ::std::option::Option<&str> {
+                self.sub_msg.as_deref()
             }
         }
     };
