@@ -53,7 +53,7 @@ fn corpus(name: &str) -> Vec<Source> {
 
 const CORPORA: &[&str] = &["real", "synthetic_2000"];
 
-#[divan::bench(args = CORPORA, sample_count = 5, sample_size = 1)]
+#[divan::bench(args = CORPORA, sample_count = 10, sample_size = 1)]
 fn total(bencher: divan::Bencher, name: &str) {
     let sources = corpus(name);
     bencher.bench(|| alipay_codegen::render_sources(divan::black_box(&sources)).unwrap());
