@@ -15,8 +15,16 @@
 
 mod api;
 mod datetime;
+#[cfg(feature = "client")]
+pub mod extract;
 mod generated_support;
+#[cfg(feature = "client")]
+pub mod keys;
+#[cfg(feature = "legacy-rsa")]
+mod legacy_rsa;
 mod money;
+#[cfg(feature = "client")]
+pub mod sign;
 mod unknown;
 
 pub use api::{AlipayRequest, AlipayResponse, ErrorCode, Violation, Violations};
