@@ -10,11 +10,28 @@
 //! - [`UnknownValue`]: the opaque payload of the `Unknown` variant that every
 //!   generated enum carries for values Alipay adds later.
 //!
-//! Signing, verification and transport come later; this crate is kept small so
-//! that generated code builds fast.
+//!
+//! With the default feature `client`:
+//!
+//! - [`Client`] and [`Config`]: build, sign (RSA2, or legacy RSA with the
+//!   `legacy-rsa` feature) and send a generated request; verify the response's
+//!   signature over its exact bytes ([`extract`]) before parsing it.
+//! - [`Error`] and [`Outcome`]: what went wrong, and whether a money-moving
+//!   call succeeded, failed, or has an unknown outcome.
+//! - [`keys`]: keys in every form Alipay's tools write, with errors that say
+//!   which key is wrong and why.
+//! - [`notify`]: asynchronous notifications, V1 and V2.
+//! - [`transport`]: a small trait on `http` types; reqwest (rustls) by default.
+//!
+//! Generated model crates depend on this crate without `client`, so they
+//! build without the crypto and HTTP stack.
 
 mod api;
+#[cfg(feature = "client")]
+pub mod client;
 mod datetime;
+#[cfg(feature = "client")]
+pub mod error;
 #[cfg(feature = "client")]
 pub mod extract;
 mod generated_support;
@@ -24,13 +41,22 @@ pub mod keys;
 mod legacy_rsa;
 mod money;
 #[cfg(feature = "client")]
+pub mod notify;
+#[cfg(feature = "client")]
 pub mod sign;
+#[cfg(feature = "client")]
+pub mod transport;
 mod unknown;
 
 pub use api::{AlipayRequest, AlipayResponse, ErrorCode, Violation, Violations};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use money::{Money, ParseMoneyError};
 pub use unknown::UnknownValue;
+
+#[cfg(feature = "client")]
+pub use client::{CallOptions, Client, Config, Retry};
+#[cfg(feature = "client")]
+pub use error::{Error, Outcome, outcome};
 
 /// Re-exports for generated code, so that it depends on this crate alone.
 #[doc(hidden)]
