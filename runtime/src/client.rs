@@ -212,6 +212,11 @@ impl<T: Transport> Client<T> {
         }
     }
 
+    /// The transport, e.g. to inspect a test transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     /// Sends a request and returns its verified, typed response.
     pub async fn execute<R: AlipayRequest>(&self, request: &R) -> CallResult<R> {
         self.execute_with(request, &CallOptions::default()).await
