@@ -1,1 +1,275 @@
-//! placeholder
+//! A local Alipay v2 gateway for tests, in the spirit of `stripe-mock`.
+//!
+//! Code that calls Alipay needs tests that do not reach Alipay: no sandbox
+//! account, no network, no flakiness, and failures on demand. [`LocalGateway`]
+//! is a real HTTP/1.1 server on `127.0.0.1` (a random port) that speaks the
+//! v2 gateway protocol byte for byte, so the code under test runs unchanged
+//! with only its gateway URL pointed at [`LocalGateway::url`]:
+//!
+//! - It reads the system parameters from the URL query and `biz_content` from
+//!   the `application/x-www-form-urlencoded` body, checks the public
+//!   parameters in the gateway's order, and verifies the `RSA2` request
+//!   signature with the app's public key. Problems are answered as Alipay
+//!   does, in an `error_response` node (`40001 isv.missing-signature`,
+//!   `40002 isv.invalid-signature`, `isv.invalid-method`, …).
+//! - It serves four methods with their business rules, on money and orders
+//!   the test seeds:
+//!   `alipay.fund.coupon.order.refund` ([`LocalGateway::seed_red_packet`]),
+//!   `alipay.fund.trans.refund` ([`LocalGateway::seed_transfer`]),
+//!   `alipay.trade.fastpay.refund.query` ([`LocalGateway::seed_trade`],
+//!   [`LocalGateway::seed_trade_refund`]) and
+//!   `alipay.fund.coupon.operation.query` (the operations of the first one).
+//!   Refunds are idempotent per `out_request_no`: an identical resend gets
+//!   the same answer and moves no money; a different request under a used
+//!   number is refused (`UNIQUE_VIOLATION`, `REFUND_INFO_INCONSISTENCY`).
+//! - It answers `{"<method>_response":{…},"sign":"…"}`, the node signed with
+//!   the gateway's private key, so the client's response verification is
+//!   exercised too.
+//! - It injects [`Fault`]s into the next requests: delays, dropped
+//!   connections, HTTP errors, tampered signatures, `SYSTEM_ERROR`, `20000`.
+//!   These are the cases where the outcome of a payment call is unknown, the
+//!   ones worth testing and the ones a real sandbox cannot produce.
+//!
+//! State lives in memory and goes away with the gateway; the server stops
+//! when the [`LocalGateway`] is dropped.
+//!
+//! # Example
+//!
+//! ```
+//! use alipay_local_gateway::{Fault, GatewayConfig, LocalGateway};
+//! use alipay_runtime::Money;
+//! use alipay_runtime::keys::{KeyRole, PrivateKey, PublicKey};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let vectors = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/tests/vectors/");
+//! # let app_public_key_text = std::fs::read_to_string(format!("{vectors}app_public.txt"))?;
+//! # let gateway_private_key_text =
+//! #     std::fs::read_to_string(format!("{vectors}alipay_private_pkcs8.txt"))?;
+//! // The test holds both key pairs: the app's private key signs requests
+//! // (the client's configuration), its public half goes to the gateway; the
+//! // gateway signs with a private key whose public half the client is
+//! // configured with as "the Alipay public key".
+//! let gateway = LocalGateway::start(GatewayConfig {
+//!     app_id: "2021000000000001".to_owned(),
+//!     app_public_key: PublicKey::from_text(&app_public_key_text, KeyRole::AppPublicKey)?,
+//!     gateway_private_key: PrivateKey::from_text(
+//!         &gateway_private_key_text,
+//!         KeyRole::GatewayPrivateKey,
+//!     )?,
+//! })
+//! .await?;
+//!
+//! // A red packet of 10.00 yuan that can be refunded.
+//! gateway.seed_red_packet("2017122810002001950287006752", "out-order-1", Money::from_fen(1000));
+//! // The next request is processed (the money moves) but never answered.
+//! gateway.inject(Fault::DropConnection);
+//!
+//! // Point the client under test at `gateway.url()` and call it; then check
+//! // what a retry did to the money:
+//! assert!(gateway.url().starts_with("http://127.0.0.1:"));
+//! assert_eq!(gateway.refunded("2017122810002001950287006752"), Money::ZERO);
+//! assert_eq!(gateway.request_count(), 0);
+//! # Ok(())
+//! # }
+//! ```
+
+mod server;
+mod state;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use alipay_runtime::Money;
+use alipay_runtime::keys::{PrivateKey, PublicKey};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::state::State;
+
+/// Who the gateway talks to and how it signs.
+#[derive(Debug)]
+pub struct GatewayConfig {
+    /// The only `app_id` accepted; any other is `40002 isv.invalid-app-id`.
+    pub app_id: String,
+    /// The app's public key (应用公钥): request signatures are verified with
+    /// it.
+    pub app_public_key: PublicKey,
+    /// The key the gateway signs its responses with. The client under test
+    /// must be configured with its public half as the Alipay public key.
+    pub gateway_private_key: PrivateKey,
+}
+
+/// A failure to inject into one request. Faults queue up: each HTTP request
+/// takes the oldest one, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Process the request (money may move), then wait this long before
+    /// answering: for client timeouts.
+    Delay(Duration),
+    /// Read the whole request and process it (money may move), then close the
+    /// connection without answering: the client sees the connection end
+    /// before any response.
+    DropConnection,
+    /// Answer with this HTTP status and a short HTML page, as a proxy in
+    /// front of the gateway would (e.g. 502). The request is not processed.
+    HttpStatus(u16),
+    /// Process the request normally, then change one character of the
+    /// response's `sign`, so the response fails verification.
+    TamperSignature,
+    /// Do not process; answer `40004 Business Failed` with the method's
+    /// system-error sub-code: `SYSTEM_ERROR` (系统繁忙) for
+    /// `alipay.fund.trans.refund` and the coupon methods, `ACQ.SYSTEM_ERROR`
+    /// (系统错误) for `alipay.trade.fastpay.refund.query`.
+    SystemError,
+    /// Do not process; answer `20000 Service Currently Unavailable`, sub-code
+    /// `isp.unknow-error` (系统繁忙), in the method's node.
+    GatewayUnavailable,
+}
+
+/// What the server task and the handle share.
+struct Shared {
+    config: GatewayConfig,
+    request_count: AtomicUsize,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    /// The state; a panic elsewhere while it was held does not make it
+    /// unusable (every update is complete before anything can panic).
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A running local gateway. The server runs as a task on the tokio runtime
+/// that called [`LocalGateway::start`] and stops when this is dropped.
+///
+/// All methods that change or read state take `&self` and may be called
+/// while requests are being served.
+pub struct LocalGateway {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl fmt::Debug for LocalGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalGateway")
+            .field("url", &self.url())
+            .field("app_id", &self.shared.config.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for LocalGateway {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl LocalGateway {
+    /// Binds `127.0.0.1` on a free port and starts serving on the current
+    /// tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// The error of binding the listening socket.
+    pub async fn start(config: GatewayConfig) -> std::io::Result<LocalGateway> {
+        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config,
+            request_count: AtomicUsize::new(0),
+            state: Mutex::new(State::default()),
+        });
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        Ok(LocalGateway { shared, addr, task })
+    }
+
+    /// The gateway URL to configure the client with:
+    /// `http://127.0.0.1:<port>/gateway.do`.
+    pub fn url(&self) -> String {
+        format!("http://{}{}", self.addr, server::PATH)
+    }
+
+    /// The address the gateway listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Creates a red packet that `alipay.fund.coupon.order.refund` can refund
+    /// `amount` from, and records its payment as a `PAY` operation (with
+    /// `out_request_no` `seed-<auth_no>`) for
+    /// `alipay.fund.coupon.operation.query`. Seeding an `auth_no` again starts
+    /// it over, forgetting its refunds.
+    pub fn seed_red_packet(&self, auth_no: &str, out_order_no: &str, amount: Money) {
+        self.shared
+            .lock()
+            .seed_red_packet(auth_no, out_order_no, amount);
+    }
+
+    /// Creates a transfer (red packet order) that `alipay.fund.trans.refund`
+    /// can return `amount` from. Seeding an `order_id` again starts it over.
+    pub fn seed_transfer(&self, order_id: &str, amount: Money) {
+        self.shared.lock().seed_transfer(order_id, amount);
+    }
+
+    /// Creates a trade for `alipay.trade.fastpay.refund.query`. Seeding a
+    /// `trade_no` again replaces it and forgets its refunds.
+    pub fn seed_trade(&self, trade_no: &str, out_trade_no: &str, total: Money) {
+        self.shared.lock().seed_trade(trade_no, out_trade_no, total);
+    }
+
+    /// Records a successful refund of a seeded trade, which
+    /// `alipay.trade.fastpay.refund.query` then reports as `REFUND_SUCCESS`.
+    ///
+    /// # Panics
+    ///
+    /// If `trade_no` was not seeded with [`LocalGateway::seed_trade`].
+    pub fn seed_trade_refund(
+        &self,
+        trade_no: &str,
+        out_request_no: &str,
+        amount: Money,
+        reason: Option<&str>,
+    ) {
+        let seeded = self
+            .shared
+            .lock()
+            .seed_trade_refund(trade_no, out_request_no, amount, reason);
+        assert!(
+            seeded,
+            "seed_trade_refund: trade {trade_no:?} was not seeded with seed_trade"
+        );
+    }
+
+    /// Queues a fault for the next HTTP request that has none yet: faults
+    /// apply one per request, in the order injected.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.lock().faults.push_back(fault);
+    }
+
+    /// How many HTTP requests the gateway has received (answered or not).
+    pub fn request_count(&self) -> usize {
+        self.shared.request_count.load(Ordering::SeqCst)
+    }
+
+    /// The total refunded so far from a red packet (by `auth_no`), a transfer
+    /// (by `order_id`) or a trade (by `trade_no`, its seeded refunds): what
+    /// idempotency tests assert on. Zero for an unknown id.
+    pub fn refunded(&self, auth_no_or_order_id: &str) -> Money {
+        self.shared.lock().refunded(auth_no_or_order_id)
+    }
+
+    /// The parameters of the last request to the gateway path, query and
+    /// body merged, form-decoded (e.g. to check the client's `timestamp`).
+    pub fn last_params(&self) -> Option<BTreeMap<String, String>> {
+        self.shared.lock().last_params.clone()
+    }
+}

@@ -1,0 +1,551 @@
+//! The gateway's in-memory books and the four methods' business rules.
+//!
+//! Everything here is synchronous and runs under the gateway's mutex: a
+//! request either moves money and records it, or changes nothing.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use alipay_api::alipay_fund_coupon_operation_query::{
+    AlipayFundCouponOperationQueryRequest, AlipayFundCouponOperationQueryResponse, OperationType,
+    Status as OperationStatus,
+};
+use alipay_api::alipay_fund_coupon_order_refund::{
+    AlipayFundCouponOrderRefundErrorCode, AlipayFundCouponOrderRefundRequest,
+    AlipayFundCouponOrderRefundResponse, Status as CouponRefundStatus,
+};
+use alipay_api::alipay_fund_trans_refund::{
+    AlipayFundTransRefundErrorCode, AlipayFundTransRefundRequest, AlipayFundTransRefundResponse,
+    Status as TransRefundStatus,
+};
+use alipay_api::alipay_trade_fastpay_refund_query::{
+    AlipayTradeFastpayRefundQueryErrorCode, AlipayTradeFastpayRefundQueryRequest,
+    AlipayTradeFastpayRefundQueryResponse, QueryOptions, RefundStatus,
+};
+use alipay_runtime::{DateTime, Money};
+use serde::Serialize;
+
+use crate::Fault;
+
+/// `code`/`msg` of a success.
+const SUCCESS: (&str, &str) = ("10000", "Success");
+/// `code`/`msg` of a business failure.
+const BUSINESS_FAILED: (&str, &str) = ("40004", "Business Failed");
+
+/// A generated response type: they all start with `code`, `msg`, `sub_code`
+/// and `sub_msg`.
+pub(crate) trait Node: Default + Serialize {
+    /// Sets the gateway code, its message and the optional sub-code.
+    fn set_result(&mut self, code: (&str, &str), sub: Option<(&str, &str)>);
+
+    /// An empty node with `code`/`msg` (and `sub_code`/`sub_msg`) set.
+    fn with_result(code: (&str, &str), sub: Option<(&str, &str)>) -> Self {
+        let mut node = Self::default();
+        node.set_result(code, sub);
+        node
+    }
+
+    /// An empty success node.
+    fn success() -> Self {
+        Self::with_result(SUCCESS, None)
+    }
+
+    /// An empty `40004 Business Failed` node with a business sub-code.
+    fn failed(sub_code: &str, sub_msg: &str) -> Self {
+        Self::with_result(BUSINESS_FAILED, Some((sub_code, sub_msg)))
+    }
+}
+
+macro_rules! impl_node {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Node for $ty {
+            fn set_result(&mut self, code: (&str, &str), sub: Option<(&str, &str)>) {
+                self.code = Some(code.0.to_owned());
+                self.msg = Some(code.1.to_owned());
+                self.sub_code = sub.map(|s| s.0.to_owned());
+                self.sub_msg = sub.map(|s| s.1.to_owned());
+            }
+        }
+    )*};
+}
+
+impl_node!(
+    AlipayFundCouponOrderRefundResponse,
+    AlipayFundTransRefundResponse,
+    AlipayTradeFastpayRefundQueryResponse,
+    AlipayFundCouponOperationQueryResponse,
+);
+
+/// The node of `error_response`, for failures before a method is routed.
+#[derive(Serialize)]
+pub(crate) struct ErrorNode<'a> {
+    pub(crate) code: &'a str,
+    pub(crate) msg: &'a str,
+    pub(crate) sub_code: &'a str,
+    pub(crate) sub_msg: &'a str,
+}
+
+/// The methods this gateway serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    CouponOrderRefund,
+    FundTransRefund,
+    FastpayRefundQuery,
+    CouponOperationQuery,
+}
+
+impl Method {
+    pub(crate) fn from_name(name: &str) -> Option<Method> {
+        match name {
+            alipay_api::alipay_fund_coupon_order_refund::METHOD => Some(Method::CouponOrderRefund),
+            alipay_api::alipay_fund_trans_refund::METHOD => Some(Method::FundTransRefund),
+            alipay_api::alipay_trade_fastpay_refund_query::METHOD => {
+                Some(Method::FastpayRefundQuery)
+            }
+            alipay_api::alipay_fund_coupon_operation_query::METHOD => {
+                Some(Method::CouponOperationQuery)
+            }
+            _ => None,
+        }
+    }
+
+    /// The node of a `SYSTEM_ERROR`-style business failure of this method.
+    pub(crate) fn system_error_node(self) -> String {
+        match self {
+            Method::CouponOrderRefund => to_json(&AlipayFundCouponOrderRefundResponse::failed(
+                "SYSTEM_ERROR",
+                "系统繁忙",
+            )),
+            Method::CouponOperationQuery => to_json(
+                &AlipayFundCouponOperationQueryResponse::failed("SYSTEM_ERROR", "系统繁忙"),
+            ),
+            Method::FundTransRefund => to_json(&AlipayFundTransRefundResponse::failed(
+                "SYSTEM_ERROR",
+                trans_msg("SYSTEM_ERROR"),
+            )),
+            Method::FastpayRefundQuery => to_json(&AlipayTradeFastpayRefundQueryResponse::failed(
+                "ACQ.SYSTEM_ERROR",
+                query_msg("ACQ.SYSTEM_ERROR"),
+            )),
+        }
+    }
+
+    /// Decodes `biz_content` as this method's request and answers it with
+    /// the node text, or `None` if `biz_content` is not a valid request.
+    pub(crate) fn process(self, state: &mut State, biz_content: &str) -> Option<String> {
+        Some(match self {
+            Method::CouponOrderRefund => {
+                let request = serde_json::from_str(biz_content).ok()?;
+                to_json(&state.coupon_order_refund(request)?)
+            }
+            Method::FundTransRefund => {
+                let request = serde_json::from_str(biz_content).ok()?;
+                to_json(&state.fund_trans_refund(request)?)
+            }
+            Method::FastpayRefundQuery => {
+                let request = serde_json::from_str(biz_content).ok()?;
+                to_json(&state.fastpay_refund_query(request))
+            }
+            Method::CouponOperationQuery => {
+                let request = serde_json::from_str(biz_content).ok()?;
+                to_json(&state.coupon_operation_query(request))
+            }
+        })
+    }
+}
+
+/// Compact JSON of a node.
+pub(crate) fn to_json<T: Serialize>(node: &T) -> String {
+    serde_json::to_string(node).expect("response nodes serialize")
+}
+
+fn coupon_msg(code: &str) -> &'static str {
+    AlipayFundCouponOrderRefundErrorCode::from(code)
+        .meaning()
+        .unwrap_or("")
+}
+
+fn trans_msg(code: &str) -> &'static str {
+    AlipayFundTransRefundErrorCode::from(code)
+        .meaning()
+        .unwrap_or("")
+}
+
+fn query_msg(code: &str) -> &'static str {
+    AlipayTradeFastpayRefundQueryErrorCode::from(code)
+        .meaning()
+        .unwrap_or("")
+}
+
+/// A seeded red packet (`alipay.fund.coupon.order.*`).
+struct RedPacket {
+    out_order_no: String,
+    amount: Money,
+    refunded: Money,
+}
+
+/// PAY or REFUND.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OperationKind {
+    Pay,
+    Refund,
+}
+
+/// One fund operation on a red packet, for `alipay.fund.coupon.operation.query`.
+struct Operation {
+    kind: OperationKind,
+    operation_id: String,
+    auth_no: String,
+    out_order_no: String,
+    out_request_no: String,
+    amount: Money,
+    remark: Option<String>,
+    gmt_create: DateTime,
+    gmt_trans: DateTime,
+}
+
+/// A seeded transfer (`alipay.fund.trans.refund`).
+struct Transfer {
+    amount: Money,
+    refunded: Money,
+}
+
+/// A seeded trade (`alipay.trade.fastpay.refund.query`).
+struct Trade {
+    out_trade_no: String,
+    total: Money,
+    refunds: HashMap<String, TradeRefund>,
+}
+
+/// A seeded refund of a trade.
+struct TradeRefund {
+    amount: Money,
+    reason: Option<String>,
+    at: DateTime,
+}
+
+/// Everything the gateway knows, behind its mutex.
+#[derive(Default)]
+pub(crate) struct State {
+    red_packets: HashMap<String, RedPacket>,
+    /// Successful coupon refunds by `out_request_no`: the request and the
+    /// answer, replayed for an identical resend.
+    coupon_refunds: HashMap<
+        String,
+        (
+            AlipayFundCouponOrderRefundRequest,
+            AlipayFundCouponOrderRefundResponse,
+        ),
+    >,
+    operations: Vec<Operation>,
+    transfers: HashMap<String, Transfer>,
+    /// Successful transfer refunds by `out_request_no`.
+    trans_refunds: HashMap<String, (AlipayFundTransRefundRequest, AlipayFundTransRefundResponse)>,
+    trades: HashMap<String, Trade>,
+    last_id: u64,
+    pub(crate) faults: VecDeque<Fault>,
+    pub(crate) last_params: Option<BTreeMap<String, String>>,
+}
+
+impl State {
+    /// A fresh all-digit id: today's date and a 12-digit sequence number.
+    fn next_id(&mut self) -> String {
+        self.last_id += 1;
+        let now = DateTime::now();
+        format!(
+            "{:04}{:02}{:02}{:012}",
+            now.year(),
+            now.month(),
+            now.day(),
+            self.last_id
+        )
+    }
+
+    pub(crate) fn seed_red_packet(&mut self, auth_no: &str, out_order_no: &str, amount: Money) {
+        // Seeding again starts the packet over.
+        self.operations.retain(|op| op.auth_no != auth_no);
+        self.coupon_refunds
+            .retain(|_, (request, _)| request.auth_no != auth_no);
+        self.red_packets.insert(
+            auth_no.to_owned(),
+            RedPacket {
+                out_order_no: out_order_no.to_owned(),
+                amount,
+                refunded: Money::ZERO,
+            },
+        );
+        let now = DateTime::now();
+        let operation_id = self.next_id();
+        self.operations.push(Operation {
+            kind: OperationKind::Pay,
+            operation_id,
+            auth_no: auth_no.to_owned(),
+            out_order_no: out_order_no.to_owned(),
+            out_request_no: format!("seed-{auth_no}"),
+            amount,
+            remark: None,
+            gmt_create: now,
+            gmt_trans: now,
+        });
+    }
+
+    pub(crate) fn seed_transfer(&mut self, order_id: &str, amount: Money) {
+        self.trans_refunds
+            .retain(|_, (request, _)| request.order_id != order_id);
+        self.transfers.insert(
+            order_id.to_owned(),
+            Transfer {
+                amount,
+                refunded: Money::ZERO,
+            },
+        );
+    }
+
+    pub(crate) fn seed_trade(&mut self, trade_no: &str, out_trade_no: &str, total: Money) {
+        self.trades.insert(
+            trade_no.to_owned(),
+            Trade {
+                out_trade_no: out_trade_no.to_owned(),
+                total,
+                refunds: HashMap::new(),
+            },
+        );
+    }
+
+    /// False if `trade_no` was never seeded.
+    pub(crate) fn seed_trade_refund(
+        &mut self,
+        trade_no: &str,
+        out_request_no: &str,
+        amount: Money,
+        reason: Option<&str>,
+    ) -> bool {
+        let Some(trade) = self.trades.get_mut(trade_no) else {
+            return false;
+        };
+        trade.refunds.insert(
+            out_request_no.to_owned(),
+            TradeRefund {
+                amount,
+                reason: reason.map(str::to_owned),
+                at: DateTime::now(),
+            },
+        );
+        true
+    }
+
+    pub(crate) fn refunded(&self, id: &str) -> Money {
+        if let Some(packet) = self.red_packets.get(id) {
+            return packet.refunded;
+        }
+        if let Some(transfer) = self.transfers.get(id) {
+            return transfer.refunded;
+        }
+        if let Some(trade) = self.trades.get(id) {
+            return trade.refunds.values().fold(Money::ZERO, |sum, r| {
+                sum.checked_add(r.amount).unwrap_or(sum)
+            });
+        }
+        Money::ZERO
+    }
+
+    /// `alipay.fund.coupon.order.refund`. `None`: invalid parameters.
+    fn coupon_order_refund(
+        &mut self,
+        request: AlipayFundCouponOrderRefundRequest,
+    ) -> Option<AlipayFundCouponOrderRefundResponse> {
+        if request.amount == Money::ZERO {
+            return None;
+        }
+        let failed = |code: &str, msg: &str| {
+            let mut node = AlipayFundCouponOrderRefundResponse::failed(code, msg);
+            node.out_request_no = Some(request.out_request_no.clone());
+            node
+        };
+        if let Some((earlier, answer)) = self.coupon_refunds.get(&request.out_request_no) {
+            return Some(if *earlier == request {
+                answer.clone()
+            } else {
+                failed("UNIQUE_VIOLATION", coupon_msg("UNIQUE_VIOLATION"))
+            });
+        }
+        let Some(packet) = self.red_packets.get_mut(&request.auth_no) else {
+            return Some(failed("AUTH_ORDER_NOT_EXIST", "授权订单不存在"));
+        };
+        let remaining = packet
+            .amount
+            .checked_sub(packet.refunded)
+            .unwrap_or(Money::ZERO);
+        let Some(refunded) = packet
+            .refunded
+            .checked_add(request.amount)
+            .filter(|_| request.amount <= remaining)
+        else {
+            return Some(failed("MONEY_NOT_ENOUGH", coupon_msg("MONEY_NOT_ENOUGH")));
+        };
+        packet.refunded = refunded;
+        let out_order_no = packet.out_order_no.clone();
+        let now = DateTime::now();
+        let operation_id = self.next_id();
+        self.operations.push(Operation {
+            kind: OperationKind::Refund,
+            operation_id: operation_id.clone(),
+            auth_no: request.auth_no.clone(),
+            out_order_no: out_order_no.clone(),
+            out_request_no: request.out_request_no.clone(),
+            amount: request.amount,
+            remark: Some(request.remark.clone()).filter(|r| !r.is_empty()),
+            gmt_create: now,
+            gmt_trans: now,
+        });
+        let mut node = AlipayFundCouponOrderRefundResponse::success();
+        node.amount = Some(request.amount);
+        node.auth_no = Some(request.auth_no.clone());
+        node.gmt_trans = Some(now);
+        node.operation_id = Some(operation_id);
+        node.out_order_no = Some(out_order_no);
+        node.out_request_no = Some(request.out_request_no.clone());
+        node.status = Some(CouponRefundStatus::Success);
+        self.coupon_refunds
+            .insert(request.out_request_no.clone(), (request, node.clone()));
+        Some(node)
+    }
+
+    /// `alipay.fund.trans.refund`. `None`: invalid parameters.
+    fn fund_trans_refund(
+        &mut self,
+        request: AlipayFundTransRefundRequest,
+    ) -> Option<AlipayFundTransRefundResponse> {
+        if request.refund_amount == Money::ZERO {
+            return None;
+        }
+        let failed = |code: &str| AlipayFundTransRefundResponse::failed(code, trans_msg(code));
+        if let Some((earlier, answer)) = self.trans_refunds.get(&request.out_request_no) {
+            return Some(if *earlier == request {
+                answer.clone()
+            } else {
+                failed("REFUND_INFO_INCONSISTENCY")
+            });
+        }
+        let Some(transfer) = self.transfers.get_mut(&request.order_id) else {
+            return Some(failed("ORDER_NOT_EXIST"));
+        };
+        let remaining = transfer
+            .amount
+            .checked_sub(transfer.refunded)
+            .unwrap_or(Money::ZERO);
+        let Some(refunded) = transfer
+            .refunded
+            .checked_add(request.refund_amount)
+            .filter(|_| request.refund_amount <= remaining)
+        else {
+            return Some(failed("REFUND_MONEY_NOT_ENOUGH"));
+        };
+        transfer.refunded = refunded;
+        let mut node = AlipayFundTransRefundResponse::success();
+        node.refund_order_id = Some(self.next_id());
+        node.order_id = Some(request.order_id.clone());
+        node.out_request_no = Some(request.out_request_no.clone());
+        node.status = Some(TransRefundStatus::Success);
+        node.refund_amount = Some(request.refund_amount);
+        node.refund_date = Some(DateTime::now());
+        self.trans_refunds
+            .insert(request.out_request_no.clone(), (request, node.clone()));
+        Some(node)
+    }
+
+    /// `alipay.trade.fastpay.refund.query`.
+    fn fastpay_refund_query(
+        &self,
+        request: AlipayTradeFastpayRefundQueryRequest,
+    ) -> AlipayTradeFastpayRefundQueryResponse {
+        let failed =
+            |code: &str| AlipayTradeFastpayRefundQueryResponse::failed(code, query_msg(code));
+        let trade_no = request.trade_no.as_deref().filter(|s| !s.is_empty());
+        let out_trade_no = request.out_trade_no.as_deref().filter(|s| !s.is_empty());
+        let found = match (trade_no, out_trade_no) {
+            (Some(trade_no), _) => self.trades.get_key_value(trade_no),
+            (None, Some(out_trade_no)) => self
+                .trades
+                .iter()
+                .find(|(_, trade)| trade.out_trade_no == out_trade_no),
+            (None, None) => return failed("ACQ.INVALID_PARAMETER"),
+        };
+        let Some((trade_no, trade)) = found else {
+            return failed("ACQ.TRADE_NOT_EXIST");
+        };
+        let mut node = AlipayTradeFastpayRefundQueryResponse::success();
+        node.trade_no = Some(trade_no.clone());
+        node.out_trade_no = Some(trade.out_trade_no.clone());
+        node.out_request_no = Some(request.out_request_no.clone());
+        // Success without refund details: no such refund.
+        let Some(refund) = trade.refunds.get(&request.out_request_no) else {
+            return node;
+        };
+        node.total_amount = Some(trade.total);
+        node.refund_amount = Some(refund.amount);
+        node.refund_status = Some(RefundStatus::RefundSuccess);
+        node.refund_reason = refund.reason.clone();
+        let wants_gmt_refund_pay = request
+            .query_options
+            .iter()
+            .flatten()
+            .any(|option| *option == QueryOptions::GmtRefundPay);
+        if wants_gmt_refund_pay {
+            node.gmt_refund_pay = Some(refund.at);
+        }
+        node
+    }
+
+    /// `alipay.fund.coupon.operation.query`.
+    fn coupon_operation_query(
+        &self,
+        request: AlipayFundCouponOperationQueryRequest,
+    ) -> AlipayFundCouponOperationQueryResponse {
+        let given = |field: &Option<String>| field.clone().filter(|s| !s.is_empty());
+        let auth_no = given(&request.auth_no);
+        let out_order_no = given(&request.out_order_no);
+        let operation_id = given(&request.operation_id);
+        let out_request_no = given(&request.out_request_no);
+        let pairing_given = (auth_no.is_some() && operation_id.is_some())
+            || (out_order_no.is_some() && out_request_no.is_some())
+            || (auth_no.is_some() && out_request_no.is_some());
+        if !pairing_given {
+            return AlipayFundCouponOperationQueryResponse::failed(
+                "ILLEGAL_ARGUMENT",
+                "参数不合法:需要 auth_no+operation_id 或 out_order_no+out_request_no",
+            );
+        }
+        // Every field given must match the operation.
+        let matches = |wanted: &Option<String>, actual: &str| {
+            wanted.as_deref().is_none_or(|wanted| wanted == actual)
+        };
+        let found = self.operations.iter().find(|op| {
+            matches(&auth_no, &op.auth_no)
+                && matches(&out_order_no, &op.out_order_no)
+                && matches(&operation_id, &op.operation_id)
+                && matches(&out_request_no, &op.out_request_no)
+        });
+        let Some(op) = found else {
+            return AlipayFundCouponOperationQueryResponse::failed(
+                "AUTH_OPERATION_NOT_EXIST",
+                "支付宝资金操作流水不存在",
+            );
+        };
+        let mut node = AlipayFundCouponOperationQueryResponse::success();
+        node.amount = Some(op.amount);
+        node.auth_no = Some(op.auth_no.clone());
+        node.gmt_create = Some(op.gmt_create);
+        node.gmt_trans = Some(op.gmt_trans);
+        node.operation_id = Some(op.operation_id.clone());
+        node.operation_type = Some(match op.kind {
+            OperationKind::Pay => OperationType::Pay,
+            OperationKind::Refund => OperationType::Refund,
+        });
+        node.out_order_no = Some(op.out_order_no.clone());
+        node.out_request_no = Some(op.out_request_no.clone());
+        node.remark = op.remark.clone();
+        node.status = Some(OperationStatus::Success);
+        node.total_pay_refund_amount = Some(self.refunded(&op.auth_no));
+        node
+    }
+}
