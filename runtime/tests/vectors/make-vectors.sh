@@ -13,7 +13,8 @@ trap 'rm -rf "$TMP"' EXIT
 bare() { grep -v -- '-----' "$1" | tr -d '\r\n'; }
 
 # ---------------------------------------------------------------- keys
-for name in app alipay; do
+# `stranger`: a third, unrelated key pair, for wrong-key tests.
+for name in app alipay stranger; do
   if [ ! -f "${name}_private_pkcs8.pem" ]; then
     openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
       -out "${name}_private_pkcs8.pem"
