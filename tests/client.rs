@@ -480,3 +480,54 @@ fn timestamp_is_beijing_time_whatever_the_host_zone() {
         );
     }
 }
+
+#[tokio::test]
+async fn certificate_mode_sends_sns_and_checks_the_response_certificate() {
+    let certs = |name: &str| vector(&format!("certs/{name}"));
+    let config = Config::with_certificates(
+        "2014072300007148",
+        &vector("app_private_pkcs8.txt"),
+        &certs("app.crt"),
+        &certs("alipay.crt"),
+        &certs("alipay_root_bundle.crt"),
+    )
+    .unwrap();
+    let alipay_sn = certs("alipay_cert_sn.txt");
+    let with_sn = |sn: &str| {
+        format!(
+            r#"{},"alipay_cert_sn":"{sn}"}}"#,
+            signed(SUCCESS).trim_end_matches('}')
+        )
+    };
+    let client = Client::with_transport(
+        config,
+        Scripted::new(vec![
+            Ok((200, with_sn(&alipay_sn))),
+            Ok((200, with_sn("0123456789abcdef0123456789abcdef"))),
+        ]),
+    );
+    client.execute(&request()).await.unwrap();
+    let params = client.transport().params(0);
+    assert_eq!(params["app_cert_sn"], certs("app_cert_sn.txt"));
+    assert_eq!(
+        params["alipay_root_cert_sn"],
+        certs("alipay_root_cert_sn.txt")
+    );
+    // Both SNs are signed like every other parameter.
+    let content = sign_content(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let app_public =
+        PublicKey::from_text(&vector("app_public.txt"), KeyRole::AppPublicKey).unwrap();
+    assert!(verify(
+        &app_public,
+        SignType::Rsa2,
+        &content,
+        &params["sign"]
+    ));
+
+    let err = client.execute(&request()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Signature(SignatureError::UnknownCertificate { cert_sn }) if cert_sn == "0123456789abcdef0123456789abcdef"),
+        "{err}"
+    );
+    assert_eq!(err.outcome(), Outcome::Unknown);
+}

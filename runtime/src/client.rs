@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::api::{AlipayRequest, AlipayResponse, ErrorCode};
+use crate::cert::{self, CertError, CertRole};
 use crate::datetime::DateTime;
 use crate::error::{Error, GatewayError, Outcome, SignatureError, excerpt};
 use crate::extract::extract;
@@ -31,6 +32,48 @@ pub struct Config {
     timeout: Duration,
     validate: bool,
     retry: Option<Retry>,
+    certificates: Option<CertSns>,
+}
+
+/// The serial numbers certificate mode sends and checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CertSns {
+    app_cert_sn: String,
+    alipay_root_cert_sn: String,
+    alipay_cert_sn: String,
+}
+
+/// Why a certificate-mode config could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A key is unusable.
+    Key(KeyError),
+    /// A certificate is unusable.
+    Certificate(CertError),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Key(e) => e.fmt(f),
+            ConfigError::Certificate(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl From<KeyError> for ConfigError {
+    fn from(e: KeyError) -> ConfigError {
+        ConfigError::Key(e)
+    }
+}
+
+impl From<CertError> for ConfigError {
+    fn from(e: CertError) -> ConfigError {
+        ConfigError::Certificate(e)
+    }
 }
 
 impl fmt::Debug for Config {
@@ -45,6 +88,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("validate", &self.validate)
             .field("retry", &self.retry)
+            .field("certificates", &self.certificates)
             .finish_non_exhaustive()
     }
 }
@@ -82,8 +126,81 @@ impl Config {
                     .into(),
             });
         }
-        Ok(Config {
-            app_id: app_id.into(),
+        Ok(Config::build(
+            app_id.into(),
+            app_private_key,
+            alipay_public_key,
+            None,
+        ))
+    }
+
+    /// A production config in certificate mode: the app private key, and the
+    /// three certificates the Alipay console issues (PEM): the app's
+    /// (appCertPublicKey_*.crt), Alipay's (alipayCertPublicKey_RSA2.crt) and
+    /// the root bundle (alipayRootCert.crt). Requests carry `app_cert_sn` and
+    /// `alipay_root_cert_sn`; a response naming another Alipay certificate is
+    /// refused.
+    pub fn with_certificates(
+        app_id: impl Into<String>,
+        app_private_key: &str,
+        app_cert: &str,
+        alipay_cert: &str,
+        alipay_root_cert: &str,
+    ) -> Result<Config, ConfigError> {
+        let app_private_key = PrivateKey::from_text(app_private_key, KeyRole::AppPrivateKey)?;
+        let one = |text: &str, role: CertRole| -> Result<Vec<u8>, CertError> {
+            let mut ders = cert::pem_certificates(text, role)?;
+            if ders.len() != 1 {
+                return Err(CertError {
+                    role,
+                    problem: format!("it holds {} certificates; expected one", ders.len()),
+                });
+            }
+            Ok(ders.remove(0))
+        };
+        let app_der = one(app_cert, CertRole::AppCertificate)?;
+        let app = cert::parse(&app_der, CertRole::AppCertificate)?;
+        let app_public = PublicKey::from_der(app.public_key().raw, KeyRole::AppPublicKey)?;
+        if !app_public.matches(&app_private_key) {
+            return Err(CertError {
+                role: CertRole::AppCertificate,
+                problem: "its public key is not the pair of the app private key (a certificate of another app, or Alipay's?)".into(),
+            }
+            .into());
+        }
+        let alipay_der = one(alipay_cert, CertRole::AlipayCertificate)?;
+        let alipay = cert::parse(&alipay_der, CertRole::AlipayCertificate)?;
+        let alipay_public_key =
+            PublicKey::from_der(alipay.public_key().raw, KeyRole::AlipayPublicKey)?;
+        if alipay_public_key.matches(&app_private_key) {
+            return Err(CertError {
+                role: CertRole::AlipayCertificate,
+                problem: "this is the app's own certificate; use alipayCertPublicKey_RSA2.crt"
+                    .into(),
+            }
+            .into());
+        }
+        let sns = CertSns {
+            app_cert_sn: cert::cert_sn(&app),
+            alipay_root_cert_sn: cert::root_cert_sn(alipay_root_cert)?,
+            alipay_cert_sn: cert::cert_sn(&alipay),
+        };
+        Ok(Config::build(
+            app_id.into(),
+            app_private_key,
+            alipay_public_key,
+            Some(sns),
+        ))
+    }
+
+    fn build(
+        app_id: String,
+        app_private_key: PrivateKey,
+        alipay_public_key: PublicKey,
+        certificates: Option<CertSns>,
+    ) -> Config {
+        Config {
+            app_id,
             app_private_key,
             alipay_public_key,
             sign_type: SignType::Rsa2,
@@ -92,7 +209,8 @@ impl Config {
             timeout: Duration::from_secs(15),
             validate: true,
             retry: None,
-        })
+            certificates,
+        }
     }
 
     /// Uses the sandbox gateway.
@@ -295,6 +413,10 @@ impl<T: Transport> Client<T> {
             ("timestamp", &timestamp),
             ("version", "1.0"),
         ];
+        if let Some(sns) = &config.certificates {
+            params.push(("app_cert_sn", &sns.app_cert_sn));
+            params.push(("alipay_root_cert_sn", &sns.alipay_root_cert_sn));
+        }
         for (name, value) in [
             ("app_auth_token", &options.app_auth_token),
             ("notify_url", &options.notify_url),
@@ -332,6 +454,15 @@ impl<T: Transport> Client<T> {
             message: e.to_string(),
             excerpt: excerpt(body, 200),
         })?;
+        if let (Some(sns), Some(cert_sn)) = (&self.config.certificates, &span.cert_sn) {
+            // Alipay rotates its certificate; fetching the new one
+            // (alipay.open.app.alipaycert.download) is not implemented yet.
+            if *cert_sn != sns.alipay_cert_sn {
+                return Err(Error::Signature(SignatureError::UnknownCertificate {
+                    cert_sn: cert_sn.clone(),
+                }));
+            }
+        }
         let verified = match &span.sign {
             Some(signature) => {
                 if !verify(

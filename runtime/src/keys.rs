@@ -301,9 +301,14 @@ impl PublicKey {
             },
             Decoded::Bare(der) => der,
         };
-        if is_public_key(&der) {
+        PublicKey::from_der(&der, role)
+    }
+
+    /// Reads a DER SubjectPublicKeyInfo (e.g. from a certificate).
+    pub fn from_der(der: &[u8], role: KeyRole) -> Result<PublicKey, KeyError> {
+        if is_public_key(der) {
             let parse = |algorithm| {
-                ParsedPublicKey::new(algorithm, &der[..])
+                ParsedPublicKey::new(algorithm, der)
                     .map_err(|e| key_error(role, format!("aws-lc rejects it: {e}")))
             };
             return Ok(PublicKey {
@@ -313,10 +318,10 @@ impl PublicKey {
                 der: der.to_vec(),
             });
         }
-        if let Some(truncated) = truncation(&der) {
+        if let Some(truncated) = truncation(der) {
             return Err(key_error(role, truncated));
         }
-        if parse_private(&der).is_some() {
+        if parse_private(der).is_some() {
             return Err(key_error(
                 role,
                 "this is a private key, not a public key (and a private key must never be shared)",

@@ -28,6 +28,8 @@
 
 mod api;
 #[cfg(feature = "client")]
+pub mod cert;
+#[cfg(feature = "client")]
 pub mod client;
 mod datetime;
 #[cfg(feature = "client")]
@@ -54,7 +56,7 @@ pub use money::{Money, ParseMoneyError};
 pub use unknown::UnknownValue;
 
 #[cfg(feature = "client")]
-pub use client::{CallOptions, Client, Config, Retry};
+pub use client::{CallOptions, Client, Config, ConfigError, Retry};
 #[cfg(feature = "client")]
 pub use error::{Error, Outcome, outcome};
 
