@@ -14,6 +14,7 @@ use std::fmt;
 
 use md5::{Digest, Md5};
 use x509_parser::certificate::X509Certificate;
+use x509_parser::der_parser::asn1_rs::ToDer;
 use x509_parser::pem::Pem;
 use x509_parser::x509::X509Name;
 
@@ -127,24 +128,27 @@ fn hex(bytes: &[u8]) -> String {
 /// A distinguished name as Java's `X500Principal.getName()` writes it (RFC
 /// 2253): the most specific RDN first, `,` between RDNs, `+` within one.
 fn rfc2253(name: &X509Name<'_>) -> String {
-    let rdns: Vec<String> =
-        name.iter_rdn()
-            .map(|rdn| {
-                rdn.iter()
-                    .map(|attr| {
-                        let oid = attr.attr_type().to_id_string();
-                        let value = attr.as_str().map(escape).unwrap_or_else(|_| {
-                            format!("#{}", hex(attr.attr_value().data.as_ref()))
-                        });
-                        match keyword(&oid) {
-                            Some(k) => format!("{k}={value}"),
-                            None => format!("{oid}={value}"),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("+")
-            })
-            .collect();
+    let rdns: Vec<String> = name
+        .iter_rdn()
+        .map(|rdn| {
+            rdn.iter()
+                .map(|attr| {
+                    let oid = attr.attr_type().to_id_string();
+                    // Java writes a value that is not a string as `#`
+                    // and the hex of its whole DER encoding.
+                    let value = attr.as_str().map(escape).unwrap_or_else(|_| {
+                        let der = attr.attr_value().to_der_vec().unwrap_or_default();
+                        format!("#{}", hex(&der))
+                    });
+                    match keyword(&oid) {
+                        Some(k) => format!("{k}={value}"),
+                        None => format!("{oid}={value}"),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect();
     rdns.into_iter().rev().collect::<Vec<_>>().join(",")
 }
 
