@@ -405,3 +405,101 @@ async fn wrong_keys_are_rejected_on_both_sides() {
     assert_eq!(err.outcome(), Outcome::Unknown);
     assert_eq!(gw.refunded("order-3"), yuan("1.00"));
 }
+
+/// Sends the spec's request example of `method` once per documented business
+/// code, with the gateway answering that code: each arrives typed, with its
+/// meaning, and classified as the spec says.
+async fn every_documented_code<R>(
+    client: &Client,
+    gw: &LocalGateway,
+    method: &alipay_codegen::ir::Method,
+) -> usize
+where
+    R: alipay_runtime::AlipayRequest + serde::de::DeserializeOwned,
+    R::Response: std::fmt::Debug,
+{
+    use alipay_runtime::ErrorCode;
+    let example = method
+        .examples
+        .iter()
+        .find(|e| e.kind == alipay_codegen::spec::ExampleKind::Request)
+        .unwrap();
+    let request: R = serde_json::from_str(&example.json).unwrap();
+    for code in &method.errors {
+        gw.inject(Fault::Business(Box::leak(
+            code.code.clone().into_boxed_str(),
+        )));
+        let err = client.execute(&request).await.unwrap_err();
+        let Error::Business {
+            code: typed,
+            sub_msg,
+            ..
+        } = &err
+        else {
+            panic!("{}: {err}", code.code)
+        };
+        assert_eq!(typed.as_str(), code.code);
+        assert_eq!(
+            typed.meaning(),
+            Some(code.message.as_str()),
+            "{} is a listed variant",
+            code.code
+        );
+        assert_eq!(sub_msg.as_deref(), Some(code.message.as_str()));
+        let expected = if code.outcome_unknown {
+            Outcome::Unknown
+        } else {
+            Outcome::Failed
+        };
+        assert_eq!(err.outcome(), expected, "{} {}", method.name, code.code);
+    }
+    method.errors.len()
+}
+
+#[tokio::test]
+async fn every_business_error_the_documents_name_is_typed_and_classified() {
+    let gw = gateway().await;
+    let client = Client::new(config(&gw).validate_requests(false));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let api = alipay_codegen::check::check(&alipay_codegen::load::load(&root).unwrap()).unwrap();
+    let mut total = 0;
+    for m in &api.methods {
+        total += match m.name.as_str() {
+            alipay_api::alipay_fund_coupon_order_refund::METHOD => {
+                every_documented_code::<CouponRefund>(&client, &gw, m).await
+            }
+            alipay_api::alipay_fund_trans_refund::METHOD => {
+                every_documented_code::<TransRefund>(&client, &gw, m).await
+            }
+            alipay_api::alipay_trade_fastpay_refund_query::METHOD => {
+                every_documented_code::<RefundQuery>(&client, &gw, m).await
+            }
+            alipay_api::alipay_fund_coupon_operation_query::METHOD => {
+                every_documented_code::<OperationQuery>(&client, &gw, m).await
+            }
+            other => panic!("add {other} to this test"),
+        };
+    }
+    assert_eq!(total, 21, "2 + 14 + 5 + 0 documented codes");
+    assert_eq!(gw.request_count(), total);
+}
+
+#[tokio::test]
+async fn a_refund_query_without_trade_numbers_is_refused_by_the_gateway() {
+    let gw = gateway().await;
+    let client = Client::new(config(&gw));
+    let err = client
+        .execute(&RefundQuery::new("HZ01RF001"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Business {
+                code: QueryCode::AcqInvalidParameter,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}

@@ -130,6 +130,11 @@ pub enum Fault {
     /// Do not process; answer `20000 Service Currently Unavailable`, sub-code
     /// `isp.unknow-error` (系统繁忙), in the method's node.
     GatewayUnavailable,
+    /// Do not process; answer `40004 Business Failed` with this business
+    /// sub-code and, as `sub_msg`, its meaning from the method's spec. For
+    /// exercising every documented error, including those the in-memory
+    /// state cannot produce (`NO_ORDER_PERMISSION`, …).
+    Business(&'static str),
 }
 
 /// What the server task and the handle share.

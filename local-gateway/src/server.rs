@@ -86,6 +86,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
 
     let (key, node) = match fault {
         Some(Fault::SystemError) => unprocessed(&params, Method::system_error_node),
+        Some(Fault::Business(code)) => unprocessed(&params, |m| m.business_error_node(code)),
         Some(Fault::GatewayUnavailable) => unprocessed(&params, |_| {
             to_json(&ErrorNode {
                 code: "20000",

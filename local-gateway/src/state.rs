@@ -129,6 +129,22 @@ impl Method {
         }
     }
 
+    /// The node of a business failure with `code`, its meaning from the spec
+    /// as `sub_msg`.
+    pub(crate) fn business_error_node(self, code: &str) -> String {
+        use alipay_runtime::ErrorCode;
+        fn node<R: Node + alipay_runtime::AlipayResponse>(code: &str) -> String {
+            let meaning = R::ErrorCode::from_code(code).meaning().unwrap_or("");
+            to_json(&R::failed(code, meaning))
+        }
+        match self {
+            Method::CouponOrderRefund => node::<AlipayFundCouponOrderRefundResponse>(code),
+            Method::CouponOperationQuery => node::<AlipayFundCouponOperationQueryResponse>(code),
+            Method::FundTransRefund => node::<AlipayFundTransRefundResponse>(code),
+            Method::FastpayRefundQuery => node::<AlipayTradeFastpayRefundQueryResponse>(code),
+        }
+    }
+
     /// Decodes `biz_content` as this method's request and answers it with
     /// the node text, or `None` if `biz_content` is not a valid request.
     pub(crate) fn process(self, state: &mut State, biz_content: &str) -> Option<String> {
