@@ -531,3 +531,40 @@ async fn certificate_mode_sends_sns_and_checks_the_response_certificate() {
     );
     assert_eq!(err.outcome(), Outcome::Unknown);
 }
+
+/// A transport that fails the test if anything is sent.
+struct MustNotSend;
+
+impl Transport for MustNotSend {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+        _: Duration,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        panic!(
+            "an invalid request reached the transport: {}",
+            request.uri()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_request_never_reaches_the_transport() {
+    let client = Client::with_transport(config(), MustNotSend);
+    let mut bad = request();
+    bad.auth_no = String::new();
+    bad.amount = Money::ZERO;
+    bad.remark = "退".repeat(51);
+    let err = client.execute(&bad).await.unwrap_err();
+    let Error::InvalidRequest(violations) = &err else {
+        panic!("{err}")
+    };
+    let paths: Vec<&str> = violations.iter().map(|v| v.path.as_str()).collect();
+    assert_eq!(paths, ["auth_no", "amount", "remark"]);
+    assert_eq!(err.outcome(), Outcome::Failed);
+    assert!(
+        err.to_string()
+            .starts_with("invalid request, not sent: the request breaks 3 constraint(s)"),
+        "{err}"
+    );
+}

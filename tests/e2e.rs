@@ -485,13 +485,27 @@ async fn every_business_error_the_documents_name_is_typed_and_classified() {
 }
 
 #[tokio::test]
-async fn a_refund_query_without_trade_numbers_is_refused_by_the_gateway() {
+async fn a_refund_query_without_trade_numbers_is_caught_locally_or_refused_by_the_gateway() {
     let gw = gateway().await;
-    let client = Client::new(config(&gw));
-    let err = client
-        .execute(&RefundQuery::new("HZ01RF001"))
-        .await
-        .unwrap_err();
+    let query = RefundQuery::new("HZ01RF001");
+
+    let err = Client::new(config(&gw)).execute(&query).await.unwrap_err();
+    let Error::InvalidRequest(violations) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        violations.to_string(),
+        "the request breaks 1 constraint(s)\n  - the request: at least one of out_trade_no, trade_no must be given"
+    );
+    assert_eq!(err.outcome(), Outcome::Failed);
+    assert_eq!(
+        gw.request_count(),
+        0,
+        "an invalid request never reaches the gateway"
+    );
+
+    let unchecked = Client::new(config(&gw).validate_requests(false));
+    let err = unchecked.execute(&query).await.unwrap_err();
     assert!(
         matches!(
             &err,

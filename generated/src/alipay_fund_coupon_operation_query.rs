@@ -142,9 +142,108 @@ impl AlipayFundCouponOperationQueryRequest {
         self
     }
 }
+impl AlipayFundCouponOperationQueryRequest {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("auth_no"),
+            self.auth_no.as_ref(),
+            false,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("out_order_no"),
+            self.out_order_no.as_ref(),
+            false,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("operation_id"),
+            self.operation_id.as_ref(),
+            false,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("out_request_no"),
+            self.out_request_no.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::at_least_one(
+            out,
+            at,
+            &[
+                ("auth_no", self.auth_no.as_ref().is_some_and(|x| !x.is_empty())),
+                (
+                    "out_order_no",
+                    self.out_order_no.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+            ],
+        );
+        v::at_least_one(
+            out,
+            at,
+            &[
+                (
+                    "operation_id",
+                    self.operation_id.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+                (
+                    "out_request_no",
+                    self.out_request_no.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+            ],
+        );
+        v::together(
+            out,
+            at,
+            &[
+                ("auth_no", self.auth_no.as_ref().is_some_and(|x| !x.is_empty())),
+                (
+                    "operation_id",
+                    self.operation_id.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+            ],
+        );
+        v::together(
+            out,
+            at,
+            &[
+                (
+                    "out_order_no",
+                    self.out_order_no.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+                (
+                    "out_request_no",
+                    self.out_request_no.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+            ],
+        );
+    }
+}
 impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOperationQueryRequest {
     const METHOD: &'static str = METHOD;
     type Response = AlipayFundCouponOperationQueryResponse;
+    fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        AlipayFundCouponOperationQueryRequest::validate(self)
+    }
 }
 /// The response of `alipay.fund.coupon.operation.query` (the `alipay_fund_coupon_operation_query_response` node): 红包明细查询接口
 ///

@@ -68,17 +68,17 @@ pub struct AlipayFundCouponOrderRefundRequest {
     /// 需要退款的金额，单位为：元（人民币），精确到小数点后两位
     /// 取值范围：\[0.01,100000000.00\]
     ///
-    /// Wire name `amount`, type `price`, required, max length 11.
+    /// Wire name `amount`, type `price`, required, at least 0.01, at most 100000000.00.
     ///
     /// Example: `0.01`
     ///
-    /// Note: The document sets it (model.setAmount("0.01")) without a comment. 退款资金不能大于红包剩余资金 (document). §5.1's DOC example is 10.00.
+    /// Note: The document sets it (model.setAmount("0.01")) without a comment. 退款资金不能大于红包剩余资金 (document). §5.1's DOC example is 10.00. The DOC table's 最大长度 11 cannot hold the documented maximum 100000000.00 (12 characters), so the range is enforced and the length is not.
     ///
     /// Source: alipay-api-facts.md §5.1 (DOC: required, max_length; description: J2 Javadoc verbatim)
     pub amount: ::alipay_runtime::Money,
     /// 商户对本次退款操作的附言描述，长度不超过100个字母或50个汉字
     ///
-    /// Wire name `remark`, type `string`, required, max length 100.
+    /// Wire name `remark`, type `string`, required, max length 100 (a Chinese character counts as two).
     ///
     /// Example: `红包退款`
     ///
@@ -103,9 +103,62 @@ impl AlipayFundCouponOrderRefundRequest {
         }
     }
 }
+impl AlipayFundCouponOrderRefundRequest {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("auth_no"),
+            ::std::option::Option::Some(&self.auth_no),
+            true,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("out_request_no"),
+            ::std::option::Option::Some(&self.out_request_no),
+            true,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::money(
+            out,
+            &at.field("amount"),
+            ::std::option::Option::Some(&self.amount),
+            true,
+            ::std::option::Option::Some(::alipay_runtime::Money::from_fen(1u64)),
+            ::std::option::Option::Some(
+                ::alipay_runtime::Money::from_fen(10000000000u64),
+            ),
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("remark"),
+            ::std::option::Option::Some(&self.remark),
+            true,
+            ::std::option::Option::Some((100usize, v::LengthUnit::ChineseAsTwo)),
+        );
+    }
+}
 impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOrderRefundRequest {
     const METHOD: &'static str = METHOD;
     type Response = AlipayFundCouponOrderRefundResponse;
+    fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        AlipayFundCouponOrderRefundRequest::validate(self)
+    }
 }
 /// The response of `alipay.fund.coupon.order.refund` (the `alipay_fund_coupon_order_refund_response` node): 红包退回接口
 ///

@@ -175,9 +175,88 @@ impl AlipayFundTransRefundRequest {
         self
     }
 }
+impl AlipayFundTransRefundRequest {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("order_id"),
+            ::std::option::Option::Some(&self.order_id),
+            true,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("out_request_no"),
+            ::std::option::Option::Some(&self.out_request_no),
+            true,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::money(
+            out,
+            &at.field("refund_amount"),
+            ::std::option::Option::Some(&self.refund_amount),
+            true,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(16usize),
+        );
+        v::string(
+            out,
+            &at.field("remark"),
+            self.remark.as_ref(),
+            false,
+            ::std::option::Option::Some((200usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("business_params"),
+            self.business_params.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("passback_params"),
+            self.passback_params.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("biz_scene"),
+            self.biz_scene.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("product_code"),
+            self.product_code.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+    }
+}
 impl ::alipay_runtime::AlipayRequest for AlipayFundTransRefundRequest {
     const METHOD: &'static str = METHOD;
     type Response = AlipayFundTransRefundResponse;
+    fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        AlipayFundTransRefundRequest::validate(self)
+    }
 }
 /// The response of `alipay.fund.trans.refund` (the `alipay_fund_trans_refund_response` node): 资金退回接口
 ///

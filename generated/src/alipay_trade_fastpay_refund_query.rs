@@ -176,9 +176,81 @@ impl AlipayTradeFastpayRefundQueryRequest {
         self
     }
 }
+impl AlipayTradeFastpayRefundQueryRequest {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("out_trade_no"),
+            self.out_trade_no.as_ref(),
+            false,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("trade_no"),
+            self.trade_no.as_ref(),
+            false,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("out_request_no"),
+            ::std::option::Option::Some(&self.out_request_no),
+            true,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        let path = at.field("query_options");
+        if let ::std::option::Option::Some(items) = self.query_options.as_ref() {
+            for (i, item) in items.iter().enumerate() {
+                v::listed(
+                    out,
+                    &path.index(i),
+                    ::std::option::Option::Some(item),
+                    false,
+                    "refund_detail_item_list, gmt_refund_pay, deposit_back_info, deposit_back_info_list, enterprise_pay_info, refund_voucher_detail_list",
+                );
+            }
+        }
+        v::string(
+            out,
+            &at.field("org_pid"),
+            self.org_pid.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::at_least_one(
+            out,
+            at,
+            &[
+                (
+                    "out_trade_no",
+                    self.out_trade_no.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+                ("trade_no", self.trade_no.as_ref().is_some_and(|x| !x.is_empty())),
+            ],
+        );
+    }
+}
 impl ::alipay_runtime::AlipayRequest for AlipayTradeFastpayRefundQueryRequest {
     const METHOD: &'static str = METHOD;
     type Response = AlipayTradeFastpayRefundQueryResponse;
+    fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        AlipayTradeFastpayRefundQueryRequest::validate(self)
+    }
 }
 /// The response of `alipay.trade.fastpay.refund.query` (the `alipay_trade_fastpay_refund_query_response` node): 统一收单交易退款查询
 ///

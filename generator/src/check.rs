@@ -10,13 +10,14 @@ use serde_yaml_ng::Value as Yaml;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, Common, Direction, EnumDef, EnumValue, ErrorCodeDef, Example, Field, GatewayCode, Method,
-    MethodNames, ObjectType, Rule, RuleKind, Type,
+    Api, Bound, Common, Direction, EnumDef, EnumValue, ErrorCodeDef, Example, Field, GatewayCode,
+    Method, MethodNames, ObjectType, Rule, RuleKind, Type,
 };
 use crate::load::{Loaded, SpecSet};
 use crate::naming;
 use crate::spec::{
-    ErrorSpec, ExampleKind, FieldSpec, MethodFile, ObjectSpec, Required, RuleSpec, ValueSpec,
+    ErrorSpec, ExampleKind, FieldSpec, LengthCounting, MethodFile, ObjectSpec, Required, RuleSpec,
+    ValueSpec,
 };
 
 const BUILTIN_TYPES: &[&str] = &["string", "price", "integer", "boolean", "datetime"];
@@ -88,6 +89,26 @@ pub fn check(set: &SpecSet) -> Result<Api, Diagnostics> {
         if response_shared.contains(&t.name) {
             t.direction = Direction::Response;
         }
+    }
+    // Objects a request can contain get validators.
+    let mut request_shared = BTreeSet::new();
+    for m in &mut methods {
+        let mut reach = BTreeSet::new();
+        collect_objects(&m.request.fields, &m.types, &types, &mut reach);
+        for t in &mut m.types {
+            if reach.contains(&(false, t.name.clone())) {
+                t.validated = true;
+            }
+        }
+        request_shared.extend(
+            reach
+                .into_iter()
+                .filter(|(shared, _)| *shared)
+                .map(|(_, n)| n),
+        );
+    }
+    for t in &mut types {
+        t.validated = request_shared.contains(&t.name);
     }
     shared_enums.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
 
@@ -425,6 +446,7 @@ impl Checker {
                 source: None,
                 fields: request_fields,
                 direction: Direction::Request,
+                validated: true,
             },
             rules,
             response: ObjectType {
@@ -434,6 +456,7 @@ impl Checker {
                 source: None,
                 fields: response_fields,
                 direction: Direction::Response,
+                validated: false,
             },
             types,
             enums,
@@ -469,6 +492,7 @@ impl Checker {
             source: spec.source.clone(),
             fields,
             direction: Direction::Request,
+            validated: false,
         })
     }
 
@@ -569,6 +593,50 @@ impl Checker {
                 ));
             }
         }
+        if f.length_counting.is_some() && f.max_length.is_none() {
+            self.error(
+                Diagnostic::at(
+                    scope.file,
+                    format!("{path}.length_counting"),
+                    "`length_counting` without `max_length`",
+                )
+                .help("length_counting says how max_length is counted; give the max_length too"),
+            );
+        }
+        let minimum = self.bound(
+            scope.file,
+            &format!("{path}.minimum"),
+            f.minimum.as_ref(),
+            &base,
+            &f.ty,
+        );
+        let maximum = self.bound(
+            scope.file,
+            &format!("{path}.maximum"),
+            f.maximum.as_ref(),
+            &base,
+            &f.ty,
+        );
+        if let (Some(Bound::Price(max)), Some(len)) = (maximum, f.max_length) {
+            let text = Money::from_fen(max).to_string();
+            if text.len() > len as usize {
+                self.error(
+                    Diagnostic::at(scope.file, format!("{path}.max_length"), format!(
+                        "`max_length: {len}` cannot hold the field's own maximum `{text}` ({} characters)", text.len()
+                    ))
+                    .help("the document contradicts itself; keep the one that holds and put the other in `note`"),
+                );
+            }
+        }
+        if let (Some(min), Some(max)) = (minimum, maximum) {
+            if min > max {
+                self.error(Diagnostic::at(
+                    scope.file,
+                    format!("{path}.minimum"),
+                    "`minimum` is above `maximum`: no value is allowed",
+                ));
+            }
+        }
         let mut allowed = None;
         if !f.values.is_empty() {
             if base != Type::String {
@@ -600,8 +668,16 @@ impl Checker {
                 .help("remove it, or list the allowed values"),
             );
         }
+        let length_counting = f.length_counting.unwrap_or(LengthCounting::Characters);
+        let limits = Limits {
+            max_length: f.max_length,
+            length_counting,
+            minimum,
+            maximum,
+            allowed: allowed.as_deref(),
+        };
         let example = f.example.as_ref().and_then(|ex| {
-            let problems = example_problems(ex, &ty, f.max_length, allowed.as_deref());
+            let problems = example_problems(ex, &ty, &limits);
             for p in &problems {
                 self.error(
                     Diagnostic::at(scope.file, format!("{path}.example"), format!("the example breaks the field's own constraints: {p}"))
@@ -616,11 +692,57 @@ impl Checker {
             ty,
             required: f.required,
             max_length: f.max_length,
+            length_counting,
+            minimum,
+            maximum,
             description: f.description.clone(),
             example,
             source: f.source.clone(),
             note: f.note.clone(),
         })
+    }
+
+    /// A `minimum` or `maximum`: a quoted amount for prices, a number for
+    /// integers, nothing for other types.
+    fn bound(
+        &mut self,
+        file: &str,
+        path: &str,
+        value: Option<&Yaml>,
+        base: &Type,
+        ty: &str,
+    ) -> Option<Bound> {
+        let value = value?;
+        let parsed = match (base, value) {
+            (Type::Price, Yaml::String(s)) => s
+                .parse::<Money>()
+                .map(|m| Bound::Price(m.fen()))
+                .map_err(|e| e.to_string()),
+            (Type::Price, other) => Err(format!(
+                "a price bound must be a quoted amount such as \"0.01\", found {}",
+                yaml_kind(other)
+            )),
+            (Type::Integer, Yaml::Number(n)) if n.is_i64() => {
+                Ok(Bound::Integer(n.as_i64().expect("checked")))
+            }
+            (Type::Integer, other) => Err(format!(
+                "an integer bound must be a plain integer, found {}",
+                yaml_kind(other)
+            )),
+            _ => Err(format!(
+                "bounds apply to `price` and `integer` fields, not `{ty}`"
+            )),
+        };
+        match parsed {
+            Ok(b) => Some(b),
+            Err(problem) => {
+                self.error(
+                    Diagnostic::at(file, path, problem)
+                        .help("see \"Field keys\" in specs/README.md"),
+                );
+                None
+            }
+        }
     }
 
     fn resolve_type(&self, scope: &Scope<'_>, text: &str) -> Result<Type, String> {
@@ -861,6 +983,38 @@ impl Checker {
                     ok = false;
                 }
             }
+            let required: Vec<&str> = list
+                .iter()
+                .filter(|n| {
+                    fields
+                        .iter()
+                        .any(|f| &f.name == *n && f.required == Required::Yes)
+                })
+                .map(String::as_str)
+                .collect();
+            match (kind, required.first()) {
+                (RuleKind::AtLeastOne, Some(r)) => {
+                    self.error(
+                        Diagnostic::at(
+                            file,
+                            &path,
+                            format!("`{r}` is required, so this at_least_one rule can never fail"),
+                        )
+                        .help(format!(
+                            "make `{r}` `required: conditional`, or drop the rule"
+                        )),
+                    );
+                    ok = false;
+                }
+                (RuleKind::Together, Some(r)) if required.len() < list.len() => {
+                    self.error(
+                        Diagnostic::at(file, &path, format!("`{r}` is required, so this together rule makes every field of it required"))
+                            .help("mark them all `required: true` and drop the rule, or make them conditional"),
+                    );
+                    ok = false;
+                }
+                _ => {}
+            }
             if ok {
                 out.push(Rule {
                     kind: *kind,
@@ -1055,13 +1209,28 @@ fn replace_innermost(ty: Type, with: Type) -> Type {
     }
 }
 
-/// What is wrong with an example for a field of type `ty`.
-fn example_problems(
-    ex: &Yaml,
-    ty: &Type,
+/// A field's own constraints, which its example must meet.
+struct Limits<'a> {
     max_length: Option<u32>,
-    allowed: Option<&[String]>,
-) -> Vec<String> {
+    length_counting: LengthCounting,
+    minimum: Option<Bound>,
+    maximum: Option<Bound>,
+    allowed: Option<&'a [String]>,
+}
+
+impl Limits<'_> {
+    fn check_bounds(&self, value: Bound, shown: &str, out: &mut Vec<String>) {
+        if self.minimum.is_some_and(|min| value < min) {
+            out.push(format!("{shown} is below the minimum"));
+        }
+        if self.maximum.is_some_and(|max| value > max) {
+            out.push(format!("{shown} is above the maximum"));
+        }
+    }
+}
+
+/// What is wrong with an example for a field of type `ty`.
+fn example_problems(ex: &Yaml, ty: &Type, limits: &Limits<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let text = |out: &mut Vec<String>, what: &str| -> Option<String> {
         match ex {
@@ -1078,8 +1247,8 @@ fn example_problems(
     match ty {
         Type::String | Type::Enum(_) => {
             if let Some(s) = text(&mut out, "string") {
-                check_length(&s, max_length, &mut out);
-                if let Some(allowed) = allowed {
+                check_length(&s, limits, &mut out);
+                if let Some(allowed) = limits.allowed {
                     if !allowed.contains(&s) {
                         out.push(format!(
                             "`{s}` is not one of the allowed values ({})",
@@ -1091,10 +1260,11 @@ fn example_problems(
         }
         Type::Price => {
             if let Some(s) = text(&mut out, "price") {
-                if let Err(e) = s.parse::<Money>() {
-                    out.push(e.to_string());
+                match s.parse::<Money>() {
+                    Ok(m) => limits.check_bounds(Bound::Price(m.fen()), &s, &mut out),
+                    Err(e) => out.push(e.to_string()),
                 }
-                check_length(&s, max_length, &mut out);
+                check_length(&s, limits, &mut out);
             }
         }
         Type::DateTime => {
@@ -1104,14 +1274,17 @@ fn example_problems(
                 }
             }
         }
-        Type::Integer => {
-            if !matches!(ex, Yaml::Number(n) if n.is_i64() || n.is_u64()) {
-                out.push(format!(
-                    "an integer example must be a plain integer, found {}",
-                    yaml_kind(ex)
-                ));
-            }
-        }
+        Type::Integer => match ex {
+            Yaml::Number(n) if n.is_i64() => limits.check_bounds(
+                Bound::Integer(n.as_i64().expect("checked")),
+                &n.to_string(),
+                &mut out,
+            ),
+            other => out.push(format!(
+                "an integer example must be a plain integer, found {}",
+                yaml_kind(other)
+            )),
+        },
         Type::Boolean => {
             if !matches!(ex, Yaml::Bool(_)) {
                 out.push(format!(
@@ -1131,7 +1304,7 @@ fn example_problems(
         Type::Array(inner) => match ex {
             Yaml::Sequence(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    for p in example_problems(item, inner, max_length, allowed) {
+                    for p in example_problems(item, inner, limits) {
                         out.push(format!("item {i}: {p}"));
                     }
                 }
@@ -1145,12 +1318,18 @@ fn example_problems(
     out
 }
 
-fn check_length(s: &str, max_length: Option<u32>, out: &mut Vec<String>) {
-    if let Some(max) = max_length {
-        let len = s.chars().count();
+fn check_length(s: &str, limits: &Limits<'_>, out: &mut Vec<String>) {
+    if let Some(max) = limits.max_length {
+        let (len, counted) = match limits.length_counting {
+            LengthCounting::Characters => (s.chars().count(), "characters long"),
+            LengthCounting::ChineseAsTwo => (
+                s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum(),
+                "long, a Chinese character counting as two",
+            ),
+        };
         if len > max as usize {
             out.push(format!(
-                "it is {len} characters long, over the max_length of {max}"
+                "it is {len} {counted}, over the max_length of {max}"
             ));
         }
     }

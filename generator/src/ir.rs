@@ -4,7 +4,7 @@
 //! Rust and do not collide, rules name real fields, examples fit their fields.
 //! Lists are in output order: fields as written, types and methods sorted.
 
-use crate::spec::{ExampleKind, Required};
+use crate::spec::{ExampleKind, LengthCounting, Required};
 
 /// All specs of one spec root.
 #[derive(Debug)]
@@ -128,6 +128,8 @@ pub struct ObjectType {
     pub fields: Vec<Field>,
     /// Sent or received.
     pub direction: Direction,
+    /// Whether a request can contain it, so it needs a validator.
+    pub validated: bool,
 }
 
 /// A field.
@@ -143,6 +145,12 @@ pub struct Field {
     pub required: Required,
     /// Maximum length.
     pub max_length: Option<u32>,
+    /// How `max_length` counts.
+    pub length_counting: LengthCounting,
+    /// The smallest allowed value.
+    pub minimum: Option<Bound>,
+    /// The largest allowed value.
+    pub maximum: Option<Bound>,
     /// Description, verbatim.
     pub description: String,
     /// Example, as JSON.
@@ -151,6 +159,15 @@ pub struct Field {
     pub source: Option<String>,
     /// Anything else.
     pub note: Option<String>,
+}
+
+/// A documented minimum or maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bound {
+    /// An amount, in fen.
+    Price(u64),
+    /// An integer.
+    Integer(i64),
 }
 
 /// A field type.

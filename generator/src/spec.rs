@@ -137,6 +137,15 @@ pub struct FieldSpec {
     /// Maximum length.
     #[serde(default)]
     pub max_length: Option<u32>,
+    /// How `max_length` counts (default: characters).
+    #[serde(default)]
+    pub length_counting: Option<LengthCounting>,
+    /// The smallest allowed value (price: a quoted amount; integer: a number).
+    #[serde(default)]
+    pub minimum: Option<serde_yaml_ng::Value>,
+    /// The largest allowed value (price: a quoted amount; integer: a number).
+    #[serde(default)]
+    pub maximum: Option<serde_yaml_ng::Value>,
     /// The document's description, verbatim.
     pub description: String,
     /// The document's example value.
@@ -154,6 +163,17 @@ pub struct FieldSpec {
     /// Anything else.
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// How a `max_length` is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LengthCounting {
+    /// Characters (Unicode scalar values): the default.
+    Characters,
+    /// Every non-ASCII character counts as two, for limits a document gives
+    /// as "≤100字母/50汉字".
+    ChineseAsTwo,
 }
 
 /// `required: true | false | conditional`.

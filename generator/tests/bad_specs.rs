@@ -510,3 +510,53 @@ fn a_request_field_named_new_is_reported() {
         ],
     );
 }
+
+#[test]
+fn impossible_rule_combinations() {
+    let text = method(
+        "alipay.a.b",
+        "    - {name: trade_no, type: string, required: true, description: a}\n    - {name: out_trade_no, type: string, required: conditional, description: b}\n    - {name: auth_no, type: string, required: conditional, description: c}",
+    )
+    .replace(
+        "response:",
+        "  rules:\n    - {at_least_one: [trade_no, out_trade_no], description: x}\n    - {together: [trade_no, auth_no], description: y}\nresponse:",
+    );
+    let err = one("alipay.a.b", text);
+    assert_contains(
+        &err,
+        &[
+            "`trade_no` is required, so this at_least_one rule can never fail",
+            "request.rules[0]",
+            "make `trade_no` `required: conditional`, or drop the rule",
+            "`trade_no` is required, so this together rule makes every field of it required",
+            "request.rules[1]",
+        ],
+    );
+}
+
+#[test]
+fn bounds_and_length_counting_are_checked() {
+    let fields = r#"    - {name: a, type: price, minimum: "5.00", maximum: "1.00", description: a}
+    - {name: b, type: price, minimum: 0.01, description: b}
+    - {name: c, type: string, minimum: "1", description: c}
+    - {name: d, type: integer, maximum: "9", description: d}
+    - {name: e, type: string, length_counting: chinese_as_two, description: e}
+    - {name: f, type: price, max_length: 11, maximum: "100000000.00", description: f}
+    - {name: g, type: integer, minimum: 1, maximum: 9, example: 10, description: g}
+    - {name: h, type: string, max_length: 4, length_counting: chinese_as_two, example: "红包红", description: h}"#;
+    let err = one("alipay.a.b", method("alipay.a.b", fields));
+    assert_contains(
+        &err,
+        &[
+            "request.fields[a].minimum",
+            "`minimum` is above `maximum`: no value is allowed",
+            "a price bound must be a quoted amount such as \"0.01\", found the number 0.01",
+            "bounds apply to `price` and `integer` fields, not `string`",
+            "an integer bound must be a plain integer, found the string \"9\"",
+            "`length_counting` without `max_length`",
+            "`max_length: 11` cannot hold the field's own maximum `100000000.00` (12 characters)",
+            "10 is above the maximum",
+            "it is 6 long, a Chinese character counting as two, over the max_length of 4",
+        ],
+    );
+}

@@ -64,29 +64,79 @@ pub trait ErrorCode: Sized + Clone + fmt::Debug {
     fn is_outcome_unknown(&self) -> bool;
 }
 
+/// Which constraint a violation breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A required field is absent or empty.
+    Required,
+    /// None of a group of which at least one is required was given.
+    AtLeastOne,
+    /// Only some of a group that goes together were given.
+    Together,
+    /// A value is longer than its maximum length.
+    MaxLength,
+    /// A value is below its minimum (an amount must be above zero).
+    Minimum,
+    /// A value is above its maximum.
+    Maximum,
+    /// A value is not one of the listed values.
+    AllowedValues,
+}
+
 /// One broken constraint of a request, found before sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Violation {
-    /// Where: the field path, e.g. `refund_royalty_parameters[2].trans_in`.
+    /// Where: the field path, e.g. `refund_royalty_parameters[2].trans_in`;
+    /// empty for a rule on the request as a whole.
     pub path: String,
-    /// What is wrong, in one English sentence.
-    pub message: String,
+    /// Which constraint.
+    pub rule: Rule,
+    /// The limit, e.g. `64 characters`, `0.01`, or the fields of a rule.
+    pub limit: Option<String>,
+    /// What was found, e.g. the length.
+    pub found: Option<String>,
 }
 
 impl Violation {
-    /// A violation at `path`.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Violation {
+    /// A violation of `rule` at `path`.
+    pub fn with_details(
+        path: impl Into<String>,
+        rule: Rule,
+        limit: Option<String>,
+        found: Option<String>,
+    ) -> Violation {
         Violation {
             path: path.into(),
-            message: message.into(),
+            rule,
+            limit,
+            found,
         }
     }
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        let at = if self.path.is_empty() {
+            "the request"
+        } else {
+            &self.path
+        };
+        let limit = self.limit.as_deref().unwrap_or("?");
+        let found = self.found.as_deref().unwrap_or("?");
+        match self.rule {
+            Rule::Required => write!(f, "{at}: is required but missing or empty"),
+            Rule::AtLeastOne => write!(f, "{at}: at least one of {limit} must be given"),
+            Rule::Together => write!(f, "{at}: {limit} go together, give all or none ({found})"),
+            Rule::MaxLength => write!(f, "{at}: is {found} long, over the maximum of {limit}"),
+            Rule::Minimum => write!(f, "{at}: {found} is below the minimum of {limit}"),
+            Rule::Maximum => write!(f, "{at}: {found} is above the maximum of {limit}"),
+            Rule::AllowedValues => write!(
+                f,
+                "{at}: `{found}` is not one of the allowed values ({limit})"
+            ),
+        }
     }
 }
 
@@ -138,15 +188,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn violations_list_every_entry() {
+    fn violations_list_every_entry_in_one_line_each() {
         let mut v = Violations::new();
         assert_eq!(v.clone().into_result(), Ok(()));
-        v.push(Violation::new("remark", "is required"));
-        v.push(Violation::new("amount", "must be at least 0.01"));
-        assert_eq!(v.len(), 2);
+        v.push(Violation::with_details(
+            "remark",
+            Rule::Required,
+            None,
+            None,
+        ));
+        v.push(Violation::with_details(
+            "amount",
+            Rule::Minimum,
+            Some("0.01".into()),
+            Some("0.00".into()),
+        ));
+        v.push(Violation::with_details(
+            "",
+            Rule::AtLeastOne,
+            Some("out_trade_no, trade_no".into()),
+            None,
+        ));
+        v.push(Violation::with_details(
+            "goods[1].goods_id",
+            Rule::MaxLength,
+            Some("32 characters".into()),
+            Some("33".into()),
+        ));
+        assert_eq!(v.len(), 4);
         assert_eq!(
             v.to_string(),
-            "the request breaks 2 constraint(s)\n  - remark: is required\n  - amount: must be at least 0.01"
+            "the request breaks 4 constraint(s)\n  - remark: is required but missing or empty\n  - amount: 0.00 is below the minimum of 0.01\n  - the request: at least one of out_trade_no, trade_no must be given\n  - goods[1].goods_id: is 33 long, over the maximum of 32 characters"
         );
         assert!(v.into_result().is_err());
     }

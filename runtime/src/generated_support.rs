@@ -43,6 +43,15 @@ macro_rules! __open_enum {
             }
         }
 
+        impl $crate::validate::OpenEnum for $name {
+            fn is_listed(&self) -> bool {
+                !::std::matches!(self, $name::Unknown(_))
+            }
+            fn wire(&self) -> &str {
+                self.as_str()
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

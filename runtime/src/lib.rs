@@ -49,8 +49,10 @@ pub mod sign;
 #[cfg(feature = "client")]
 pub mod transport;
 mod unknown;
+#[doc(hidden)]
+pub mod validate;
 
-pub use api::{AlipayRequest, AlipayResponse, ErrorCode, Violation, Violations};
+pub use api::{AlipayRequest, AlipayResponse, ErrorCode, Rule, Violation, Violations};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use money::{Money, ParseMoneyError};
 pub use unknown::UnknownValue;
@@ -64,5 +66,6 @@ pub use error::{Error, Outcome, outcome};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::generated_support::Listed;
+    pub use crate::validate;
     pub use serde;
 }

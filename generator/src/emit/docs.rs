@@ -9,8 +9,10 @@ use std::cell::RefCell;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Field, Type};
-use crate::spec::Required;
+use alipay_runtime::Money;
+
+use crate::ir::{Bound, Field, Type};
+use crate::spec::{LengthCounting, Required};
 
 // Doc text is about half of the output, and pushing it through tokens, syn
 // and prettyplease cost more than everything else together (escaping and
@@ -161,7 +163,22 @@ pub fn field(f: &Field) -> Vec<String> {
         .to_owned(),
     );
     if let Some(max) = f.max_length {
-        facts.push(format!("max length {max}"));
+        facts.push(match f.length_counting {
+            LengthCounting::Characters => format!("max length {max}"),
+            LengthCounting::ChineseAsTwo => {
+                format!("max length {max} (a Chinese character counts as two)")
+            }
+        });
+    }
+    let bound = |b: Bound| match b {
+        Bound::Price(fen) => Money::from_fen(fen).to_string(),
+        Bound::Integer(n) => n.to_string(),
+    };
+    if let Some(min) = f.minimum {
+        facts.push(format!("at least {}", bound(min)));
+    }
+    if let Some(max) = f.maximum {
+        facts.push(format!("at most {}", bound(max)));
     }
     lines.push(String::new());
     lines.push(format!("{}.", facts.join(", ")));

@@ -7,13 +7,14 @@
 mod docs;
 mod enums;
 mod object;
+mod validate;
 
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Common, Field, Method, RuleKind};
+use crate::ir::{Api, Common, EnumDef, Field, Method, RuleKind};
 use crate::naming::ident;
 use crate::spec::ExampleKind;
 use object::Home;
@@ -257,7 +258,28 @@ fn param_row(p: &Field) -> String {
     )
 }
 
+/// The allowed values of an enum, for violation messages.
+fn allowed_values(enums: &[EnumDef], name: &str) -> String {
+    enums
+        .iter()
+        .find(|e| e.rust_name == name)
+        .map(|e| {
+            e.values
+                .iter()
+                .map(|v| v.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
 fn types(api: &Api) -> TokenStream {
+    let values = |name: &str| allowed_values(&api.enums, name);
+    let validators = api
+        .types
+        .iter()
+        .filter(|t| t.validated)
+        .map(|t| validate::emit(t, &[], &values));
     let structs = api
         .types
         .iter()
@@ -268,7 +290,8 @@ fn types(api: &Api) -> TokenStream {
         .map(|e| enums::emit(&enums::values_enum(e)));
     quote! {
         //! Nested object types shared by several methods.
-        #(#structs)*
+                #(#structs)*
+        #(#validators)*
         #(#enums)*
     }
 }
@@ -340,6 +363,14 @@ fn method(api: &Api, m: &Method) -> TokenStream {
         .types
         .iter()
         .map(|t| object::emit(t, &[], &[], Home::Method));
+    let values = |name: &str| allowed_values(&m.enums, name);
+    let request_validator = validate::emit(&m.request, &m.rules, &values);
+    let local_validators: Vec<_> = m
+        .types
+        .iter()
+        .filter(|t| t.validated)
+        .map(|t| validate::emit(t, &[], &values))
+        .collect();
     let local_enums = m.enums.iter().map(|e| enums::emit(&enums::values_enum(e)));
 
     quote! {
@@ -350,9 +381,14 @@ fn method(api: &Api, m: &Method) -> TokenStream {
 
         #request
 
+                #request_validator
+
         impl ::alipay_runtime::AlipayRequest for #request_name {
             const METHOD: &'static str = METHOD;
             type Response = #response_name;
+            fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+                #request_name::validate(self)
+            }
         }
 
         #response
@@ -360,7 +396,8 @@ fn method(api: &Api, m: &Method) -> TokenStream {
         ::alipay_runtime::__response!(#response_name, #error_name);
 
         #errors
-        #(#local_types)*
+                #(#local_types)*
+        #(#local_validators)*
         #(#local_enums)*
     }
 }

@@ -56,17 +56,24 @@ pub struct GoldenEveryTypeRequest {
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 金额,\[0.01,100000000.00\]
     ///
-    /// Wire name `amount`, type `price`, required, max length 11.
+    /// Wire name `amount`, type `price`, required, max length 12, at least 0.01, at most 100000000.00.
     ///
     /// Example: `8.88`
     pub amount: ::alipay_runtime::Money,
-    /// 数量
+    /// 数量,1-99
     ///
-    /// Wire name `quantity`, type `integer`, optional.
+    /// Wire name `quantity`, type `integer`, optional, at least 1, at most 99.
     ///
     /// Example: `3`
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<i64>,
+    /// 附言,≤10字母/5汉字
+    ///
+    /// Wire name `remark`, type `string`, optional, max length 10 (a Chinese character counts as two).
+    ///
+    /// Example: `红包ab`
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub remark: ::std::option::Option<::std::string::String>,
     /// 是否加急
     ///
     /// Wire name `urgent`, type `boolean`, optional.
@@ -132,6 +139,7 @@ impl GoldenEveryTypeRequest {
             trade_no: ::std::option::Option::None,
             amount,
             quantity: ::std::option::Option::None,
+            remark: ::std::option::Option::None,
             urgent: ::std::option::Option::None,
             deadline: ::std::option::Option::None,
             channel: channel.into(),
@@ -160,10 +168,19 @@ impl GoldenEveryTypeRequest {
         self.trade_no = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `quantity`: 数量
+    /// Sets `quantity`: 数量,1-99
     #[must_use]
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `remark`: 附言,≤10字母/5汉字
+    #[must_use]
+    pub fn remark(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.remark = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `urgent`: 是否加急
@@ -215,9 +232,143 @@ impl GoldenEveryTypeRequest {
         self
     }
 }
+impl GoldenEveryTypeRequest {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("out_trade_no"),
+            self.out_trade_no.as_ref(),
+            false,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::string(
+            out,
+            &at.field("trade_no"),
+            self.trade_no.as_ref(),
+            false,
+            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+        );
+        v::money(
+            out,
+            &at.field("amount"),
+            ::std::option::Option::Some(&self.amount),
+            true,
+            ::std::option::Option::Some(::alipay_runtime::Money::from_fen(1u64)),
+            ::std::option::Option::Some(
+                ::alipay_runtime::Money::from_fen(10000000000u64),
+            ),
+            ::std::option::Option::Some(12usize),
+        );
+        v::integer(
+            out,
+            &at.field("quantity"),
+            self.quantity.as_ref(),
+            false,
+            ::std::option::Option::Some(1i64),
+            ::std::option::Option::Some(99i64),
+        );
+        v::string(
+            out,
+            &at.field("remark"),
+            self.remark.as_ref(),
+            false,
+            ::std::option::Option::Some((10usize, v::LengthUnit::ChineseAsTwo)),
+        );
+        v::listed(
+            out,
+            &at.field("channel"),
+            ::std::option::Option::Some(&self.channel),
+            true,
+            "ALIPAY, BANK_CARD",
+        );
+        let path = at.field("tags");
+        if let ::std::option::Option::Some(items) = self.tags.as_ref() {
+            for (i, item) in items.iter().enumerate() {
+                v::string(
+                    out,
+                    &path.index(i),
+                    ::std::option::Option::Some(item),
+                    false,
+                    ::std::option::Option::None,
+                );
+            }
+        }
+        let path = at.field("query_options");
+        if let ::std::option::Option::Some(items) = self.query_options.as_ref() {
+            for (i, item) in items.iter().enumerate() {
+                v::listed(
+                    out,
+                    &path.index(i),
+                    ::std::option::Option::Some(item),
+                    false,
+                    "refund_detail_item_list, gmt_refund_pay",
+                );
+            }
+        }
+        let path = at.field("goods");
+        if let ::std::option::Option::Some(items) = self.goods.as_ref() {
+            for (i, item) in items.iter().enumerate() {
+                item.validate_at(&path.index(i), out);
+            }
+        }
+        v::string(
+            out,
+            &at.field("auth_no"),
+            self.auth_no.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("operation_id"),
+            self.operation_id.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::at_least_one(
+            out,
+            at,
+            &[
+                (
+                    "out_trade_no",
+                    self.out_trade_no.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+                ("trade_no", self.trade_no.as_ref().is_some_and(|x| !x.is_empty())),
+            ],
+        );
+        v::together(
+            out,
+            at,
+            &[
+                ("auth_no", self.auth_no.as_ref().is_some_and(|x| !x.is_empty())),
+                (
+                    "operation_id",
+                    self.operation_id.as_ref().is_some_and(|x| !x.is_empty()),
+                ),
+            ],
+        );
+    }
+}
 impl ::alipay_runtime::AlipayRequest for GoldenEveryTypeRequest {
     const METHOD: &'static str = METHOD;
     type Response = GoldenEveryTypeResponse;
+    fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        GoldenEveryTypeRequest::validate(self)
+    }
 }
 /// The response of `golden.every.type` (the `golden_every_type_response` node): 全类型
 ///
@@ -437,6 +588,48 @@ impl Goods {
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = ::std::option::Option::Some(value);
         self
+    }
+}
+impl Goods {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("goods_id"),
+            ::std::option::Option::Some(&self.goods_id),
+            true,
+            ::std::option::Option::Some((32usize, v::LengthUnit::Chars)),
+        );
+        v::money(
+            out,
+            &at.field("price"),
+            ::std::option::Option::Some(&self.price),
+            true,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        v::integer(
+            out,
+            &at.field("quantity"),
+            self.quantity.as_ref(),
+            false,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
     }
 }
 /// 渠道

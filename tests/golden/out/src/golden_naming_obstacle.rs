@@ -157,9 +157,90 @@ impl GoldenNamingObstacleRequest {
         self
     }
 }
+impl GoldenNamingObstacleRequest {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("type"),
+            ::std::option::Option::Some(&self.r#type),
+            true,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("ref"),
+            self.r#ref.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("self"),
+            self.self_.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::integer(
+            out,
+            &at.field("match"),
+            self.r#match.as_ref(),
+            false,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("1st_choice"),
+            self._1st_choice.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        if let ::std::option::Option::Some(object) = self.result.as_ref() {
+            object.validate_at(&at.field("Result"), out)
+        }
+        v::string(
+            out,
+            &at.field("async"),
+            self.r#async.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::string(
+            out,
+            &at.field("gen"),
+            self.r#gen.as_ref(),
+            false,
+            ::std::option::Option::None,
+        );
+        v::listed(
+            out,
+            &at.field("kind"),
+            self.kind.as_ref(),
+            false,
+            "Some, None, 10000, type, Self",
+        );
+    }
+}
 impl ::alipay_runtime::AlipayRequest for GoldenNamingObstacleRequest {
     const METHOD: &'static str = METHOD;
     type Response = GoldenNamingObstacleResponse;
+    fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        GoldenNamingObstacleRequest::validate(self)
+    }
 }
 /// The response of `golden.naming.obstacle` (the `golden_naming_obstacle_response` node): 命名障碍赛
 ///
@@ -289,6 +370,31 @@ impl Result {
     /// A value from its required fields (`ok`); set the optional ones with the setters.
     pub fn new(ok: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { ok: ok.into() }
+    }
+}
+impl Result {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::__private::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::__private::validate as v;
+        v::string(
+            out,
+            &at.field("ok"),
+            ::std::option::Option::Some(&self.ok),
+            true,
+            ::std::option::Option::None,
+        );
     }
 }
 /// 值的障碍赛
