@@ -413,3 +413,149 @@ proptest! {
         prop_assert_eq!(found(request.validate()), one(path, rule));
     }
 }
+
+#[test]
+fn trans_refund_each_rule_alone_and_all_at_once() {
+    let ok = || {
+        TransRefund::new(
+            "20190703110075000006530004756875",
+            "2018999960760005838333",
+            yuan("8.88"),
+        )
+    };
+    let cases: Vec<(TransRefund, &str, Rule)> = vec![
+        (
+            {
+                let mut r = ok();
+                r.order_id = String::new();
+                r
+            },
+            "order_id",
+            Rule::Required,
+        ),
+        (
+            {
+                let mut r = ok();
+                r.order_id = "1".repeat(65);
+                r
+            },
+            "order_id",
+            Rule::MaxLength,
+        ),
+        (
+            {
+                let mut r = ok();
+                r.out_request_no = String::new();
+                r
+            },
+            "out_request_no",
+            Rule::Required,
+        ),
+        (
+            {
+                let mut r = ok();
+                r.out_request_no = "1".repeat(65);
+                r
+            },
+            "out_request_no",
+            Rule::MaxLength,
+        ),
+        (ok().remark("备".repeat(201)), "remark", Rule::MaxLength),
+    ];
+    for (request, path, rule) in cases {
+        assert_eq!(found(request.validate()), one(path, rule), "{path}");
+    }
+    let mut all = ok().remark("r".repeat(201));
+    all.order_id = String::new();
+    all.out_request_no = "1".repeat(65);
+    all.refund_amount = Money::ZERO;
+    assert_eq!(
+        found(all.validate()),
+        vec![
+            ("order_id".into(), Rule::Required),
+            ("out_request_no".into(), Rule::MaxLength),
+            ("refund_amount".into(), Rule::Minimum),
+            ("remark".into(), Rule::MaxLength),
+        ]
+    );
+}
+
+#[test]
+fn refund_query_each_rule_alone_and_all_at_once() {
+    let ok = || RefundQuery::new("HZ01RF001").out_trade_no("sao201881610515614516");
+    assert!(ok().validate().is_ok());
+    let cases: Vec<(RefundQuery, &str, Rule)> = vec![
+        (
+            {
+                let mut r = ok();
+                r.out_request_no = String::new();
+                r
+            },
+            "out_request_no",
+            Rule::Required,
+        ),
+        (
+            {
+                let mut r = ok();
+                r.out_request_no = "1".repeat(65);
+                r
+            },
+            "out_request_no",
+            Rule::MaxLength,
+        ),
+        (
+            ok().out_trade_no("1".repeat(65)),
+            "out_trade_no",
+            Rule::MaxLength,
+        ),
+        (ok().trade_no("1".repeat(65)), "trade_no", Rule::MaxLength),
+        (ok().out_trade_no(""), "", Rule::AtLeastOne),
+        (
+            ok().query_options(vec![QueryOptions::from("x")]),
+            "query_options[0]",
+            Rule::AllowedValues,
+        ),
+    ];
+    for (request, path, rule) in cases {
+        assert_eq!(found(request.validate()), one(path, rule), "{path:?}");
+    }
+    let mut all = RefundQuery::new("")
+        .query_options(vec![QueryOptions::GmtRefundPay, QueryOptions::from("x")]);
+    all.out_trade_no = Some(String::new());
+    assert_eq!(
+        found(all.validate()),
+        vec![
+            ("out_request_no".into(), Rule::Required),
+            ("query_options[1]".into(), Rule::AllowedValues),
+            ("".into(), Rule::AtLeastOne)
+        ]
+    );
+}
+
+#[test]
+fn operation_query_each_rule_alone() {
+    let ok = || {
+        OperationQuery::new()
+            .auth_no("2018081710002001860294782485")
+            .operation_id("20180817587432998602")
+    };
+    assert!(ok().validate().is_ok());
+    assert!(
+        OperationQuery::new()
+            .out_order_no("2017122716463222")
+            .out_request_no("201712271645328")
+            .validate()
+            .is_ok()
+    );
+    for (request, path, rule) in [
+        (ok().auth_no("1".repeat(65)), "auth_no", Rule::MaxLength),
+        (
+            ok().operation_id("1".repeat(65)),
+            "operation_id",
+            Rule::MaxLength,
+        ),
+        (ok().out_order_no("2017122716463222"), "", Rule::Together),
+    ] {
+        assert_eq!(found(request.validate()), one(path, rule), "{path:?}");
+    }
+}
