@@ -1349,7 +1349,7 @@ fn yaml_kind(v: &Yaml) -> String {
 
 /// The candidate nearest to `word` by edit distance, if it is near enough to
 /// be a likely typo.
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_lowercase();
     candidates
         .iter()

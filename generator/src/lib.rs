@@ -12,7 +12,7 @@
 //!
 //! This crate has no CLI and no template engine, so a build script that
 //! depends on it stays cheap; the `alipay-codegen` binary lives in
-//! `generator/cli`.
+//! `generator/cli`. Build scripts use [`Builder`].
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -23,6 +23,7 @@
 //! # Ok::<(), alipay_codegen::Error>(())
 //! ```
 
+pub mod build_script;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
@@ -36,6 +37,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use build_script::{BuildReport, Builder};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use write::{Mode, Report};
 

@@ -53,7 +53,19 @@ impl SpecSet {
 
 /// Reads `<root>/common.yaml` and `<root>/methods/*.yaml`.
 pub fn read_sources(root: &Path) -> Result<Vec<Source>, Error> {
-    let mut paths = vec![(root.join("common.yaml"), "common.yaml".to_owned())];
+    let path = root.join("common.yaml");
+    let text = fs::read_to_string(&path).map_err(|e| io_error(&path, "read the spec", e))?;
+    let mut sources = vec![Source {
+        relative: "common.yaml".to_owned(),
+        display: path.display().to_string(),
+        text,
+    }];
+    sources.extend(read_methods(root)?);
+    Ok(sources)
+}
+
+/// Reads `<root>/methods/*.yaml`, sorted by file name.
+pub fn read_methods(root: &Path) -> Result<Vec<Source>, Error> {
     let methods_dir = root.join("methods");
     let entries = fs::read_dir(&methods_dir)
         .map_err(|e| io_error(&methods_dir, "read the spec directory", e))?;
@@ -86,8 +98,7 @@ pub fn read_sources(root: &Path) -> Result<Vec<Source>, Error> {
         return Err(Error::Specs(problems));
     }
     methods.sort();
-    paths.extend(methods);
-    paths
+    methods
         .into_iter()
         .map(|(path, relative)| {
             let text =

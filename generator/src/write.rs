@@ -125,3 +125,22 @@ fn temp_path(path: &Path) -> PathBuf {
     name.push(TEMP_SUFFIX);
     path.with_file_name(name)
 }
+
+/// Writes one file atomically if its contents differ; returns whether it
+/// wrote. For a build script's `OUT_DIR`, where other files are not ours.
+pub fn write_one(path: &Path, contents: &str) -> Result<bool, Error> {
+    match fs::read_to_string(path) {
+        Ok(existing) if existing == contents => return Ok(false),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(path, "read the generated file", e)),
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| io_error(parent, "create the output directory", e))?;
+    }
+    let temp = temp_path(path);
+    fs::write(&temp, contents).map_err(|e| io_error(path, "write the generated file", e))?;
+    fs::rename(&temp, path).map_err(|e| io_error(path, "replace the generated file", e))?;
+    Ok(true)
+}

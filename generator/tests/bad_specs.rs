@@ -460,7 +460,7 @@ fn a_missing_spec_root_is_an_io_error_naming_the_path() {
     assert!(matches!(err, Error::Io { .. }));
     assert_contains(
         &err.to_string(),
-        &["could not read the spec directory", "nope/methods"],
+        &["could not read the spec", "nope/common.yaml"],
     );
     assert!(!Path::new(&dir.path().join("out")).exists());
 }

@@ -69,3 +69,21 @@ pub mod __private {
     pub use crate::validate;
     pub use serde;
 }
+
+/// Includes the file a build script generated with `alipay_codegen::Builder`
+/// (default `alipay_api.rs` in `OUT_DIR`). Use it inside a module:
+///
+/// ```ignore
+/// pub mod alipay {
+///     alipay_runtime::include_generated!();
+/// }
+/// ```
+#[macro_export]
+macro_rules! include_generated {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/alipay_api.rs"));
+    };
+    ($file:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $file));
+    };
+}

@@ -64,7 +64,7 @@ fn spec_errors_exit_2_with_the_diagnostics() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("could not read the spec directory"),
+        stderr.contains("could not read the spec") && stderr.contains("common.yaml"),
         "{stderr}"
     );
 }

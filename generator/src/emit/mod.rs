@@ -467,3 +467,31 @@ fn examples_doc(m: &Method, kind: ExampleKind, doc: &mut Vec<String>) {
         doc.extend(docs::json_block(&e.json));
     }
 }
+
+/// Renders everything into one file of inline modules, for a build script's
+/// `OUT_DIR` and `include!`: no crate-level attributes and no `mod x;` that
+/// would make the compiler look for files next to the includer.
+pub fn render_single(api: &Api) -> String {
+    let body = || {
+        let common = common(&api.common);
+        let types = (!api.types.is_empty() || !api.enums.is_empty()).then(|| {
+            let t = types(api);
+            quote! { pub mod types { #t } }
+        });
+        let mods = api.methods.iter().map(|m| {
+            let module = format_ident!("{}", m.rust.module);
+            let t = method(api, m);
+            quote! { pub mod #module { #t } }
+        });
+        let names = api.methods.iter().map(|m| &m.name);
+        quote! {
+            pub mod common { #common }
+            #types
+            #(#mods)*
+
+            /// Every method name in this file, sorted.
+            pub const METHODS: &[&str] = &[#(#names),*];
+        }
+    };
+    format!("{}\n{}", header("all specs"), docs::format_with_docs(body))
+}
