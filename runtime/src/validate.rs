@@ -155,27 +155,8 @@ pub fn money(
         }
         return;
     };
-    let min = min.unwrap_or(Money::from_fen(1));
-    if v < min {
-        push(
-            out,
-            path,
-            Rule::Minimum,
-            Some(min.to_string()),
-            Some(v.to_string()),
-        );
-    }
-    if let Some(max) = max {
-        if v > max {
-            push(
-                out,
-                path,
-                Rule::Maximum,
-                Some(max.to_string()),
-                Some(v.to_string()),
-            );
-        }
-    }
+    // An amount is always above zero, whatever the spec says.
+    bounds(out, path, v, Some(min.unwrap_or(Money::from_fen(1))), max);
     if let Some(max_length) = max_length {
         let len = v.to_string().len();
         if len > max_length {
@@ -205,6 +186,16 @@ pub fn integer(
         }
         return;
     };
+    bounds(out, path, v, min, max);
+}
+
+fn bounds<T: PartialOrd + fmt::Display>(
+    out: &mut Violations,
+    path: &Path<'_>,
+    v: T,
+    min: Option<T>,
+    max: Option<T>,
+) {
     if let Some(min) = min.filter(|min| v < *min) {
         push(
             out,
