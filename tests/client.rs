@@ -568,3 +568,60 @@ async fn an_invalid_request_never_reaches_the_transport() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn unreadable_responses_are_decode_errors_with_an_unknown_outcome() {
+    let key = PrivateKey::from_text(
+        &vector("alipay_private_pkcs8.txt"),
+        KeyRole::GatewayPrivateKey,
+    )
+    .unwrap();
+    // An encrypted (encrypt_type=AES) response: the node is a JSON string,
+    // signed with its quotes.
+    let encrypted_node = r#""c2VjcmV0IGJ5dGVz""#;
+    let encrypted = format!(
+        r#"{{"alipay_fund_coupon_order_refund_response":{encrypted_node},"sign":"{}"}}"#,
+        sign(&key, SignType::Rsa2, encrypted_node)
+    );
+    let misfit = signed(r#"{"code":"10000","msg":"Success","amount":"0.001"}"#);
+    let client = client(vec![
+        Ok((200, encrypted)),
+        Ok((200, misfit)),
+        Ok((200, "not json at all".into())),
+    ]);
+    for expected in [
+        "the response is encrypted",
+        "the response node does not fit its type",
+        "not json at all",
+    ] {
+        let err = client.execute(&request()).await.unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err}");
+        assert!(
+            err.to_string().contains(expected),
+            "expected {expected:?} in {err}"
+        );
+        assert_eq!(err.outcome(), Outcome::Unknown);
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8_is_a_decode_error() {
+    struct Latin1;
+    impl Transport for Latin1 {
+        async fn send(
+            &self,
+            _: http::Request<Bytes>,
+            _: Duration,
+        ) -> Result<http::Response<Bytes>, TransportError> {
+            Ok(http::Response::new(Bytes::from_static(b"{\"x\":\"\xe9\"}")))
+        }
+    }
+    let err = Client::with_transport(config(), Latin1)
+        .execute(&request())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { message, .. } if message.contains("not UTF-8")),
+        "{err}"
+    );
+}

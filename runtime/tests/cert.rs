@@ -121,3 +121,13 @@ fn certificate_mode_config_catches_mix_ups() {
         assert!(err.contains(expected), "expected {expected:?} in {err:?}");
     }
 }
+
+#[test]
+fn a_root_bundle_without_rsa_roots_is_refused() {
+    let err = root_cert_sn(&file("certs/ec_root.crt")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("it holds no RSA-signed certificate"),
+        "{err}"
+    );
+}
