@@ -158,33 +158,35 @@ impl AlipayFundCouponOperationQueryRequest {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
         v::string(
             out,
             &at.field("auth_no"),
             self.auth_no.as_ref(),
             false,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("out_order_no"),
             self.out_order_no.as_ref(),
             false,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("operation_id"),
             self.operation_id.as_ref(),
             false,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("out_request_no"),
             self.out_request_no.as_ref(),
             false,
-            ::std::option::Option::None,
+            None,
         );
         v::at_least_one(
             out,

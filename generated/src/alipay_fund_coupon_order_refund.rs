@@ -119,37 +119,37 @@ impl AlipayFundCouponOrderRefundRequest {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
         v::string(
             out,
             &at.field("auth_no"),
-            ::std::option::Option::Some(&self.auth_no),
+            Some(&self.auth_no),
             true,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("out_request_no"),
-            ::std::option::Option::Some(&self.out_request_no),
+            Some(&self.out_request_no),
             true,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::money(
             out,
             &at.field("amount"),
-            ::std::option::Option::Some(&self.amount),
+            Some(&self.amount),
             true,
-            ::std::option::Option::Some(::alipay_runtime::Money::from_fen(1u64)),
-            ::std::option::Option::Some(
-                ::alipay_runtime::Money::from_fen(10000000000u64),
-            ),
-            ::std::option::Option::None,
+            Some(::alipay_runtime::Money::from_fen(1u64)),
+            Some(::alipay_runtime::Money::from_fen(10000000000u64)),
+            None,
         );
         v::string(
             out,
             &at.field("remark"),
-            ::std::option::Option::Some(&self.remark),
+            Some(&self.remark),
             true,
-            ::std::option::Option::Some((100usize, v::LengthUnit::ChineseAsTwo)),
+            Some((100usize, v::LengthUnit::ChineseAsTwo)),
         );
     }
 }

@@ -191,63 +191,59 @@ impl AlipayFundTransRefundRequest {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
         v::string(
             out,
             &at.field("order_id"),
-            ::std::option::Option::Some(&self.order_id),
+            Some(&self.order_id),
             true,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("out_request_no"),
-            ::std::option::Option::Some(&self.out_request_no),
+            Some(&self.out_request_no),
             true,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::money(
             out,
             &at.field("refund_amount"),
-            ::std::option::Option::Some(&self.refund_amount),
+            Some(&self.refund_amount),
             true,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::Some(16usize),
+            None,
+            None,
+            Some(16usize),
         );
         v::string(
             out,
             &at.field("remark"),
             self.remark.as_ref(),
             false,
-            ::std::option::Option::Some((200usize, v::LengthUnit::Chars)),
+            Some((200usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("business_params"),
             self.business_params.as_ref(),
             false,
-            ::std::option::Option::None,
+            None,
         );
         v::string(
             out,
             &at.field("passback_params"),
             self.passback_params.as_ref(),
             false,
-            ::std::option::Option::None,
+            None,
         );
-        v::string(
-            out,
-            &at.field("biz_scene"),
-            self.biz_scene.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
+        v::string(out, &at.field("biz_scene"), self.biz_scene.as_ref(), false, None);
         v::string(
             out,
             &at.field("product_code"),
             self.product_code.as_ref(),
             false,
-            ::std::option::Option::None,
+            None,
         );
     }
 }

@@ -192,46 +192,42 @@ impl AlipayTradeFastpayRefundQueryRequest {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
         v::string(
             out,
             &at.field("out_trade_no"),
             self.out_trade_no.as_ref(),
             false,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("trade_no"),
             self.trade_no.as_ref(),
             false,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("out_request_no"),
-            ::std::option::Option::Some(&self.out_request_no),
+            Some(&self.out_request_no),
             true,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         let path = at.field("query_options");
-        if let ::std::option::Option::Some(items) = self.query_options.as_ref() {
+        if let Some(items) = self.query_options.as_ref() {
             for (i, item) in items.iter().enumerate() {
                 v::listed(
                     out,
                     &path.index(i),
-                    ::std::option::Option::Some(item),
+                    Some(item),
                     false,
                     "refund_detail_item_list, gmt_refund_pay, deposit_back_info, deposit_back_info_list, enterprise_pay_info, refund_voucher_detail_list",
                 );
             }
         }
-        v::string(
-            out,
-            &at.field("org_pid"),
-            self.org_pid.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
+        v::string(out, &at.field("org_pid"), self.org_pid.as_ref(), false, None);
         v::at_least_one(
             out,
             at,

@@ -50,6 +50,10 @@ pub fn emit(o: &ObjectType, rules: &[Rule], enum_values: &dyn Fn(&str) -> String
             #[doc(hidden)]
             pub fn validate_at(&self, at: &::alipay_runtime::__private::validate::Path<'_>, out: &mut ::alipay_runtime::Violations) {
                 use ::alipay_runtime::__private::validate as v;
+                // Imported here, so a type or value the spec names `Some`
+                // or `None` cannot shadow them. Not every object uses both.
+                #[allow(unused_imports)]
+                use ::std::option::Option::{None, Some};
                 #(#checks)*
                 #(#rule_checks)*
             }
@@ -61,7 +65,7 @@ pub fn emit(o: &ObjectType, rules: &[Rule], enum_values: &dyn Fn(&str) -> String
 fn value(f: &Field, direction: Direction) -> TokenStream {
     let n = ident(&f.rust_name);
     if direction == Direction::Request && f.required == Required::Yes {
-        quote! { ::std::option::Option::Some(&self.#n) }
+        quote! { Some(&self.#n) }
     } else {
         quote! { self.#n.as_ref() }
     }
@@ -91,7 +95,7 @@ fn field_check(
             let item = check(
                 f,
                 inner,
-                quote! { ::std::option::Option::Some(item) },
+                quote! { Some(item) },
                 quote! { &path.index(i) },
                 false,
                 true,
@@ -101,7 +105,7 @@ fn field_check(
             let missing = required.then(|| quote! { else { v::required(out, &path, false) } });
             quote! {
                 let path = at.field(#wire);
-                if let ::std::option::Option::Some(items) = #value {
+                if let Some(items) = #value {
                     #empty
                     for (i, item) in items.iter().enumerate() {
                         #item
@@ -133,9 +137,9 @@ fn check(
                         LengthCounting::Characters => quote! { Chars },
                         LengthCounting::ChineseAsTwo => quote! { ChineseAsTwo },
                     };
-                    quote! { ::std::option::Option::Some((#m, v::LengthUnit::#unit)) }
+                    quote! { Some((#m, v::LengthUnit::#unit)) }
                 }
-                None => quote! { ::std::option::Option::None },
+                None => quote! { None },
             };
             quote! { v::string(out, #path, #value, #required, #max); }
         }
@@ -146,24 +150,24 @@ fn check(
         Type::Price => {
             let bound = |b: Option<Bound>| match b {
                 Some(Bound::Price(fen)) => {
-                    quote! { ::std::option::Option::Some(::alipay_runtime::Money::from_fen(#fen)) }
+                    quote! { Some(::alipay_runtime::Money::from_fen(#fen)) }
                 }
-                _ => quote! { ::std::option::Option::None },
+                _ => quote! { None },
             };
             let (min, max) = (bound(f.minimum), bound(f.maximum));
             let len = match f.max_length {
                 Some(m) => {
                     let m = m as usize;
-                    quote! { ::std::option::Option::Some(#m) }
+                    quote! { Some(#m) }
                 }
-                None => quote! { ::std::option::Option::None },
+                None => quote! { None },
             };
             quote! { v::money(out, #path, #value, #required, #min, #max, #len); }
         }
         Type::Integer => {
             let bound = |b: Option<Bound>| match b {
-                Some(Bound::Integer(n)) => quote! { ::std::option::Option::Some(#n) },
-                _ => quote! { ::std::option::Option::None },
+                Some(Bound::Integer(n)) => quote! { Some(#n) },
+                _ => quote! { None },
             };
             let (min, max) = (bound(f.minimum), bound(f.maximum));
             quote! { v::integer(out, #path, #value, #required, #min, #max); }
@@ -179,7 +183,7 @@ fn check(
         Type::Object { .. } => {
             let missing = required.then(|| quote! { else { v::required(out, #path, false) } });
             quote! {
-                if let ::std::option::Option::Some(object) = #value {
+                if let Some(object) = #value {
                     object.validate_at(#path, out)
                 } #missing
             }

@@ -248,96 +248,84 @@ impl GoldenEveryTypeRequest {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
         v::string(
             out,
             &at.field("out_trade_no"),
             self.out_trade_no.as_ref(),
             false,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::string(
             out,
             &at.field("trade_no"),
             self.trade_no.as_ref(),
             false,
-            ::std::option::Option::Some((64usize, v::LengthUnit::Chars)),
+            Some((64usize, v::LengthUnit::Chars)),
         );
         v::money(
             out,
             &at.field("amount"),
-            ::std::option::Option::Some(&self.amount),
+            Some(&self.amount),
             true,
-            ::std::option::Option::Some(::alipay_runtime::Money::from_fen(1u64)),
-            ::std::option::Option::Some(
-                ::alipay_runtime::Money::from_fen(10000000000u64),
-            ),
-            ::std::option::Option::Some(12usize),
+            Some(::alipay_runtime::Money::from_fen(1u64)),
+            Some(::alipay_runtime::Money::from_fen(10000000000u64)),
+            Some(12usize),
         );
         v::integer(
             out,
             &at.field("quantity"),
             self.quantity.as_ref(),
             false,
-            ::std::option::Option::Some(1i64),
-            ::std::option::Option::Some(99i64),
+            Some(1i64),
+            Some(99i64),
         );
         v::string(
             out,
             &at.field("remark"),
             self.remark.as_ref(),
             false,
-            ::std::option::Option::Some((10usize, v::LengthUnit::ChineseAsTwo)),
+            Some((10usize, v::LengthUnit::ChineseAsTwo)),
         );
         v::listed(
             out,
             &at.field("channel"),
-            ::std::option::Option::Some(&self.channel),
+            Some(&self.channel),
             true,
             "ALIPAY, BANK_CARD",
         );
         let path = at.field("tags");
-        if let ::std::option::Option::Some(items) = self.tags.as_ref() {
+        if let Some(items) = self.tags.as_ref() {
             for (i, item) in items.iter().enumerate() {
-                v::string(
-                    out,
-                    &path.index(i),
-                    ::std::option::Option::Some(item),
-                    false,
-                    ::std::option::Option::None,
-                );
+                v::string(out, &path.index(i), Some(item), false, None);
             }
         }
         let path = at.field("query_options");
-        if let ::std::option::Option::Some(items) = self.query_options.as_ref() {
+        if let Some(items) = self.query_options.as_ref() {
             for (i, item) in items.iter().enumerate() {
                 v::listed(
                     out,
                     &path.index(i),
-                    ::std::option::Option::Some(item),
+                    Some(item),
                     false,
                     "refund_detail_item_list, gmt_refund_pay",
                 );
             }
         }
         let path = at.field("goods");
-        if let ::std::option::Option::Some(items) = self.goods.as_ref() {
+        if let Some(items) = self.goods.as_ref() {
             for (i, item) in items.iter().enumerate() {
                 item.validate_at(&path.index(i), out);
             }
         }
-        v::string(
-            out,
-            &at.field("auth_no"),
-            self.auth_no.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
+        v::string(out, &at.field("auth_no"), self.auth_no.as_ref(), false, None);
         v::string(
             out,
             &at.field("operation_id"),
             self.operation_id.as_ref(),
             false,
-            ::std::option::Option::None,
+            None,
         );
         v::at_least_one(
             out,
@@ -606,29 +594,23 @@ impl Goods {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
         v::string(
             out,
             &at.field("goods_id"),
-            ::std::option::Option::Some(&self.goods_id),
+            Some(&self.goods_id),
             true,
-            ::std::option::Option::Some((32usize, v::LengthUnit::Chars)),
+            Some((32usize, v::LengthUnit::Chars)),
         );
-        v::money(
-            out,
-            &at.field("price"),
-            ::std::option::Option::Some(&self.price),
-            true,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
+        v::money(out, &at.field("price"), Some(&self.price), true, None, None, None);
         v::integer(
             out,
             &at.field("quantity"),
             self.quantity.as_ref(),
             false,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
+            None,
+            None,
         );
     }
 }

@@ -173,59 +173,18 @@ impl GoldenNamingObstacleRequest {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
-        v::string(
-            out,
-            &at.field("type"),
-            ::std::option::Option::Some(&self.r#type),
-            true,
-            ::std::option::Option::None,
-        );
-        v::string(
-            out,
-            &at.field("ref"),
-            self.r#ref.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
-        v::string(
-            out,
-            &at.field("self"),
-            self.self_.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
-        v::integer(
-            out,
-            &at.field("match"),
-            self.r#match.as_ref(),
-            false,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
-        v::string(
-            out,
-            &at.field("1st_choice"),
-            self._1st_choice.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
-        if let ::std::option::Option::Some(object) = self.result.as_ref() {
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
+        v::string(out, &at.field("type"), Some(&self.r#type), true, None);
+        v::string(out, &at.field("ref"), self.r#ref.as_ref(), false, None);
+        v::string(out, &at.field("self"), self.self_.as_ref(), false, None);
+        v::integer(out, &at.field("match"), self.r#match.as_ref(), false, None, None);
+        v::string(out, &at.field("1st_choice"), self._1st_choice.as_ref(), false, None);
+        if let Some(object) = self.result.as_ref() {
             object.validate_at(&at.field("Result"), out)
         }
-        v::string(
-            out,
-            &at.field("async"),
-            self.r#async.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
-        v::string(
-            out,
-            &at.field("gen"),
-            self.r#gen.as_ref(),
-            false,
-            ::std::option::Option::None,
-        );
+        v::string(out, &at.field("async"), self.r#async.as_ref(), false, None);
+        v::string(out, &at.field("gen"), self.r#gen.as_ref(), false, None);
         v::listed(
             out,
             &at.field("kind"),
@@ -388,13 +347,9 @@ impl Result {
         out: &mut ::alipay_runtime::Violations,
     ) {
         use ::alipay_runtime::__private::validate as v;
-        v::string(
-            out,
-            &at.field("ok"),
-            ::std::option::Option::Some(&self.ok),
-            true,
-            ::std::option::Option::None,
-        );
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
+        v::string(out, &at.field("ok"), Some(&self.ok), true, None);
     }
 }
 /// 值的障碍赛
