@@ -109,16 +109,16 @@ impl AlipayFundCouponOrderRefundRequest {
     /// returns every violation with its field path.
     pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
         let mut out = ::alipay_runtime::Violations::new();
-        self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+        self.validate_at(&::alipay_runtime::validate::Path::ROOT, &mut out);
         out.into_result()
     }
     #[doc(hidden)]
     pub fn validate_at(
         &self,
-        at: &::alipay_runtime::__private::validate::Path<'_>,
+        at: &::alipay_runtime::validate::Path<'_>,
         out: &mut ::alipay_runtime::Violations,
     ) {
-        use ::alipay_runtime::__private::validate as v;
+        use ::alipay_runtime::validate as v;
         #[allow(unused_imports)]
         use ::std::option::Option::{None, Some};
         v::string(

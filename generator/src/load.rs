@@ -43,14 +43,6 @@ pub struct SpecSet {
     pub methods: Vec<Loaded<MethodFile>>,
 }
 
-impl SpecSet {
-    /// Every file that was read, for `cargo:rerun-if-changed`.
-    pub fn files(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.common.display.as_str())
-            .chain(self.methods.iter().map(|m| m.display.as_str()))
-    }
-}
-
 /// Reads `<root>/common.yaml` and `<root>/methods/*.yaml`.
 pub fn read_sources(root: &Path) -> Result<Vec<Source>, Error> {
     let path = root.join("common.yaml");

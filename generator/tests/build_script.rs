@@ -193,3 +193,27 @@ fn outside_a_build_script_the_output_dir_must_be_given() {
         "{err}"
     );
 }
+
+#[test]
+fn starting_from_no_specs_needs_a_spec_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Builder::without_bundled_specs()
+        .out_dir(dir.path())
+        .emit_rerun_if_changed(false)
+        .generate()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no spec directory") && err.contains("start from `Builder::new()`"),
+        "{err}"
+    );
+    // With a spec directory of its own that has a common.yaml, it works.
+    let report = Builder::without_bundled_specs()
+        .specs(Builder::bundled_specs_dir())
+        .methods(["alipay.fund.trans.refund"])
+        .out_dir(dir.path())
+        .emit_rerun_if_changed(false)
+        .generate()
+        .unwrap();
+    assert!(report.written);
+}

@@ -66,7 +66,6 @@ pub use error::{Error, Outcome, outcome};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::generated_support::Listed;
-    pub use crate::validate;
     pub use serde;
 }
 

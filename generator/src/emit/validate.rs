@@ -43,13 +43,13 @@ pub fn emit(o: &ObjectType, rules: &[Rule], enum_values: &dyn Fn(&str) -> String
             /// returns every violation with its field path.
             pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
                 let mut out = ::alipay_runtime::Violations::new();
-                self.validate_at(&::alipay_runtime::__private::validate::Path::ROOT, &mut out);
+                self.validate_at(&::alipay_runtime::validate::Path::ROOT, &mut out);
                 out.into_result()
             }
 
             #[doc(hidden)]
-            pub fn validate_at(&self, at: &::alipay_runtime::__private::validate::Path<'_>, out: &mut ::alipay_runtime::Violations) {
-                use ::alipay_runtime::__private::validate as v;
+            pub fn validate_at(&self, at: &::alipay_runtime::validate::Path<'_>, out: &mut ::alipay_runtime::Violations) {
+                use ::alipay_runtime::validate as v;
                 // Imported here, so a type or value the spec names `Some`
                 // or `None` cannot shadow them. Not every object uses both.
                 #[allow(unused_imports)]
