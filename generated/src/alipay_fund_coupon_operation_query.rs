@@ -246,6 +246,38 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOperationQueryRequest {
     fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
         AlipayFundCouponOperationQueryRequest::validate(self)
     }
+    fn echoes<'a>(
+        &'a self,
+        response: &'a Self::Response,
+    ) -> ::std::vec::Vec<::alipay_runtime::Echo<'a>> {
+        use ::alipay_runtime::Echo as E;
+        ::std::vec::Vec::from([
+            E::new(
+                "auth_no",
+                self.auth_no.as_deref(),
+                response.auth_no.as_deref(),
+                false,
+            ),
+            E::new(
+                "out_order_no",
+                self.out_order_no.as_deref(),
+                response.out_order_no.as_deref(),
+                false,
+            ),
+            E::new(
+                "operation_id",
+                self.operation_id.as_deref(),
+                response.operation_id.as_deref(),
+                false,
+            ),
+            E::new(
+                "out_request_no",
+                self.out_request_no.as_deref(),
+                response.out_request_no.as_deref(),
+                false,
+            ),
+        ])
+    }
 }
 /// The response of `alipay.fund.coupon.operation.query` (the `alipay_fund_coupon_operation_query_response` node): 红包明细查询接口
 ///

@@ -159,6 +159,26 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOrderRefundRequest {
     fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
         AlipayFundCouponOrderRefundRequest::validate(self)
     }
+    fn echoes<'a>(
+        &'a self,
+        response: &'a Self::Response,
+    ) -> ::std::vec::Vec<::alipay_runtime::Echo<'a>> {
+        use ::alipay_runtime::Echo as E;
+        ::std::vec::Vec::from([
+            E::new(
+                "auth_no",
+                ::std::option::Option::Some(self.auth_no.as_str()),
+                response.auth_no.as_deref(),
+                false,
+            ),
+            E::new(
+                "out_request_no",
+                ::std::option::Option::Some(self.out_request_no.as_str()),
+                response.out_request_no.as_deref(),
+                false,
+            ),
+        ])
+    }
 }
 /// The response of `alipay.fund.coupon.order.refund` (the `alipay_fund_coupon_order_refund_response` node): 红包退回接口
 ///

@@ -253,6 +253,26 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundTransRefundRequest {
     fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
         AlipayFundTransRefundRequest::validate(self)
     }
+    fn echoes<'a>(
+        &'a self,
+        response: &'a Self::Response,
+    ) -> ::std::vec::Vec<::alipay_runtime::Echo<'a>> {
+        use ::alipay_runtime::Echo as E;
+        ::std::vec::Vec::from([
+            E::new(
+                "order_id",
+                ::std::option::Option::Some(self.order_id.as_str()),
+                response.order_id.as_deref(),
+                true,
+            ),
+            E::new(
+                "out_request_no",
+                ::std::option::Option::Some(self.out_request_no.as_str()),
+                response.out_request_no.as_deref(),
+                true,
+            ),
+        ])
+    }
 }
 /// The response of `alipay.fund.trans.refund` (the `alipay_fund_trans_refund_response` node): 资金退回接口
 ///

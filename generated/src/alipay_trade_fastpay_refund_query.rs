@@ -247,6 +247,32 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeFastpayRefundQueryRequest {
     fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
         AlipayTradeFastpayRefundQueryRequest::validate(self)
     }
+    fn echoes<'a>(
+        &'a self,
+        response: &'a Self::Response,
+    ) -> ::std::vec::Vec<::alipay_runtime::Echo<'a>> {
+        use ::alipay_runtime::Echo as E;
+        ::std::vec::Vec::from([
+            E::new(
+                "out_trade_no",
+                self.out_trade_no.as_deref(),
+                response.out_trade_no.as_deref(),
+                false,
+            ),
+            E::new(
+                "trade_no",
+                self.trade_no.as_deref(),
+                response.trade_no.as_deref(),
+                false,
+            ),
+            E::new(
+                "out_request_no",
+                ::std::option::Option::Some(self.out_request_no.as_str()),
+                response.out_request_no.as_deref(),
+                false,
+            ),
+        ])
+    }
 }
 /// The response of `alipay.trade.fastpay.refund.query` (the `alipay_trade_fastpay_refund_query_response` node): 统一收单交易退款查询
 ///

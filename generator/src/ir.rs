@@ -94,6 +94,26 @@ pub struct Method {
     pub examples: Vec<Example>,
 }
 
+impl Method {
+    /// The identifiers the response echoes: each top-level `string` request
+    /// field paired with the response field of the same name and type. The
+    /// client checks that a verified answer carries the values this request
+    /// sent (see `specs/README.md`, "Echoed identifiers").
+    pub fn echoes(&self) -> impl Iterator<Item = (&Field, &Field)> {
+        self.request
+            .fields
+            .iter()
+            .filter(|f| f.ty == Type::String)
+            .filter_map(|sent| {
+                self.response
+                    .fields
+                    .iter()
+                    .find(|got| got.name == sent.name && got.ty == Type::String)
+                    .map(|got| (sent, got))
+            })
+    }
+}
+
 /// The Rust names of one method's items.
 #[derive(Debug)]
 pub struct MethodNames {

@@ -20,6 +20,50 @@ pub trait AlipayRequest: Serialize {
     fn validate(&self) -> Result<(), Violations> {
         Ok(())
     }
+
+    /// The identifiers this request sent that its response echoes back, each
+    /// paired with what `response` carries: the top-level `string` fields the
+    /// request and response specs share by name (`out_request_no`,
+    /// `out_trade_no`, `trade_no`, …). The client checks them after verifying
+    /// the signature, because the signature covers only the response node and
+    /// so cannot tell one request's answer from another's.
+    fn echoes<'a>(&'a self, response: &'a Self::Response) -> Vec<Echo<'a>> {
+        let _ = response;
+        Vec::new()
+    }
+}
+
+/// One identifier a request sent and its response may echo; see
+/// [`AlipayRequest::echoes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Echo<'a> {
+    /// The wire name, e.g. `out_request_no`.
+    pub field: &'static str,
+    /// What the request sent (`None` when it left the field out).
+    pub sent: Option<&'a str>,
+    /// What the response carries (`None` when absent).
+    pub received: Option<&'a str>,
+    /// Whether the response spec marks the field required, so a success that
+    /// leaves it out is not an answer to this request.
+    pub required: bool,
+}
+
+impl<'a> Echo<'a> {
+    /// One echoed identifier. For generated code.
+    pub fn new(
+        field: &'static str,
+        sent: Option<&'a str>,
+        received: Option<&'a str>,
+        required: bool,
+    ) -> Echo<'a> {
+        Echo {
+            field,
+            sent,
+            received,
+            required,
+        }
+    }
 }
 
 /// A response model: the fields of `<method>_response`, with the common
@@ -62,6 +106,10 @@ pub trait ErrorCode: Sized + Clone + fmt::Debug {
     /// Whether the outcome is unknown: neither success nor failure. The caller
     /// must resubmit with the same request number, or query.
     fn is_outcome_unknown(&self) -> bool;
+    /// Whether the spec lists the code. A refusal with a code the spec does
+    /// not list has no documented meaning, so it cannot promise that no
+    /// money moved.
+    fn is_listed(&self) -> bool;
 }
 
 /// Which constraint a violation breaks.

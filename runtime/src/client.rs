@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::api::Echo;
 use crate::api::{AlipayRequest, AlipayResponse, ErrorCode};
 use crate::cert::{self, CertError, CertRole};
 use crate::datetime::DateTime;
-use crate::error::{Error, GatewayError, Outcome, SignatureError, excerpt};
+use crate::error::{Error, GatewayError, Mismatch, Outcome, ResponseKey, SignatureError, excerpt};
 use crate::extract::extract;
 use crate::keys::{KeyError, KeyRole, PrivateKey, PublicKey};
 use crate::sign::{SignType, sign, sign_content, verify};
@@ -356,7 +357,7 @@ impl<T: Transport> Client<T> {
         })?;
         let mut resends = 0;
         loop {
-            let result = self.send_once::<R>(&biz_content, options).await;
+            let result = self.send_once(request, &biz_content, options).await;
             let Some(retry) = self.config.retry else {
                 return result;
             };
@@ -371,13 +372,14 @@ impl<T: Transport> Client<T> {
 
     async fn send_once<R: AlipayRequest>(
         &self,
+        request: &R,
         biz_content: &str,
         options: &CallOptions,
     ) -> CallResult<R> {
-        let request = self.signed_request(R::METHOD, biz_content, options, DateTime::now());
+        let http_request = self.signed_request(R::METHOD, biz_content, options, DateTime::now());
         let response = self
             .transport
-            .send(request, self.config.timeout)
+            .send(http_request, self.config.timeout)
             .await
             .map_err(Error::Transport)?;
         let status = response.status().as_u16();
@@ -391,7 +393,7 @@ impl<T: Transport> Client<T> {
                 excerpt: excerpt(&body, 200),
             });
         }
-        self.read_response::<R>(&body)
+        self.read_response(request, &body)
     }
 
     /// The HTTP request for one call, signed at `timestamp`.
@@ -448,8 +450,13 @@ impl<T: Transport> Client<T> {
             .expect("a request from a valid URL and headers builds")
     }
 
-    /// Verifies and parses a response body.
-    fn read_response<R: AlipayRequest>(&self, body: &str) -> CallResult<R> {
+    /// Verifies and parses a response body, and binds it to `request`.
+    ///
+    /// The order matters: nothing in the node is read before its signature
+    /// verifies, and a refusal is typed as a business error only when it is
+    /// verified, under the method's own key, and answers this request. The
+    /// README's outcome table lists every case.
+    fn read_response<R: AlipayRequest>(&self, request: &R, body: &str) -> CallResult<R> {
         let span = extract(body, R::METHOD).map_err(|e| Error::Decode {
             message: e.to_string(),
             excerpt: excerpt(body, 200),
@@ -488,37 +495,78 @@ impl<T: Transport> Client<T> {
                 message: format!("the response node does not fit its type: {e}"),
                 excerpt: excerpt(span.content, 200),
             })?;
-        if response.is_success() && span.key != "error_response" {
-            // Only a verified answer may say the money moved.
-            return if verified {
-                Ok(response)
+        let key = if span.key == "error_response" {
+            ResponseKey::ErrorResponse
+        } else {
+            ResponseKey::Method
+        };
+        let untrusted = || {
+            Error::Gateway(GatewayError::new(
+                response.code(),
+                response.msg(),
+                response.sub_code().map(str::to_owned),
+                response.sub_msg().map(str::to_owned),
+                verified,
+                key,
+            ))
+        };
+        if key == ResponseKey::ErrorResponse {
+            // Not bound to the method called: even a signed node there may be
+            // another method's.
+            return Err(untrusted());
+        }
+        if !verified {
+            // Only a verified answer may say the money moved, or that it did not.
+            return Err(if response.is_success() {
+                Error::Signature(SignatureError::Missing)
             } else {
-                Err(Error::Signature(SignatureError::Missing))
-            };
+                untrusted()
+            });
         }
-        if response.code() == "40004" {
-            // A business refusal decides what the caller does next (a new
-            // request number, say), so it must be Alipay's own.
-            if !verified {
-                return Err(Error::Signature(SignatureError::Missing));
-            }
-            if let Some(sub_code) = response.sub_code() {
-                return Err(Error::Business {
-                    code: <<R::Response as AlipayResponse>::ErrorCode as ErrorCode>::from_code(
-                        sub_code,
-                    ),
-                    msg: response.msg().to_owned(),
-                    sub_msg: response.sub_msg().map(str::to_owned),
-                    node: span.content.to_owned(),
-                });
-            }
+        if response.code().is_empty() {
+            return Err(Error::Decode {
+                message: "the verified response node carries no gateway code".into(),
+                excerpt: excerpt(span.content, 200),
+            });
         }
-        Err(Error::Gateway(GatewayError {
-            code: response.code().to_owned(),
-            msg: response.msg().to_owned(),
-            sub_code: response.sub_code().map(str::to_owned),
-            sub_msg: response.sub_msg().map(str::to_owned),
-            verified,
-        }))
+        bind(R::METHOD, &request.echoes(&response), response.is_success())
+            .map_err(Error::Mismatch)?;
+        if response.is_success() {
+            return Ok(response);
+        }
+        match response.sub_code() {
+            Some(sub_code) if response.code() == "40004" => Err(Error::Business {
+                code: <<R::Response as AlipayResponse>::ErrorCode as ErrorCode>::from_code(
+                    sub_code,
+                ),
+                msg: response.msg().to_owned(),
+                sub_msg: response.sub_msg().map(str::to_owned),
+                node: span.content.to_owned(),
+            }),
+            _ => Err(untrusted()),
+        }
     }
+}
+
+/// Checks that a verified answer carries the identifiers this request sent:
+/// each one it echoes must equal what was sent, and a success must carry
+/// those its spec requires. A refusal may carry none (Alipay's protocol has
+/// no nonce, so such a refusal cannot be bound; see the README).
+fn bind(method: &'static str, echoes: &[Echo<'_>], success: bool) -> Result<(), Mismatch> {
+    for echo in echoes {
+        let Some(sent) = echo.sent else { continue };
+        let mismatch = match echo.received {
+            Some(received) => received != sent,
+            None => success && echo.required,
+        };
+        if mismatch {
+            return Err(Mismatch {
+                method,
+                field: echo.field,
+                sent: sent.to_owned(),
+                received: echo.received.map(str::to_owned),
+            });
+        }
+    }
+    Ok(())
 }

@@ -33,8 +33,13 @@ pub enum Error<C> {
     },
     /// The gateway refused the call (any code but 10000 and 40004).
     Gateway(GatewayError),
+    /// The response is genuine (its signature verifies) but does not answer
+    /// this request: an identifier it echoes differs from what was sent, or a
+    /// success leaves out one its spec requires. It may be another request's
+    /// answer replayed; the outcome is unknown.
+    Mismatch(Mismatch),
     /// The method refused the call: `40004 Business Failed` with a typed
-    /// business code.
+    /// business code, verified and under the method's own key.
     Business {
         /// The business code.
         code: C,
@@ -77,8 +82,59 @@ impl fmt::Display for SignatureError {
     }
 }
 
+/// A verified response whose echoed identifiers do not match the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Mismatch {
+    /// The method called.
+    pub method: &'static str,
+    /// The identifier's wire name, e.g. `out_request_no`.
+    pub field: &'static str,
+    /// What this request sent.
+    pub sent: String,
+    /// What the response carries; `None` when a success left out an
+    /// identifier its spec requires.
+    pub received: Option<String>,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Mismatch {
+            method,
+            field,
+            sent,
+            received,
+        } = self;
+        match received {
+            Some(received) => write!(
+                f,
+                "the verified {method} response answers another request: its {field} is `{received}`, this request sent `{sent}`"
+            )?,
+            None => write!(
+                f,
+                "the verified {method} success does not carry {field}, which its spec requires, so it cannot be bound to this request ({field} `{sent}`)"
+            )?,
+        }
+        f.write_str(
+            "; the outcome is unknown: query this request by its identifiers (or resend it unchanged) before treating it as done or failed",
+        )
+    }
+}
+
+/// Which top-level key of the body held the response node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseKey {
+    /// The method's own `<method>_response` key.
+    Method,
+    /// `error_response`, the gateway's fallback. Whatever it says, a node
+    /// there is not bound to the method called, so it never decides an
+    /// outcome.
+    ErrorResponse,
+}
+
 /// A gateway-level refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GatewayError {
     /// The gateway code, e.g. `40002`; `alipay_api::common::GatewayCode::from`
     /// types it.
@@ -92,9 +148,37 @@ pub struct GatewayError {
     /// Whether the response carried a valid signature (gateway errors about
     /// the request itself often come unsigned).
     pub verified: bool,
+    /// Which key held the node.
+    pub key: ResponseKey,
 }
 
 impl GatewayError {
+    /// A refusal as read from a response node.
+    pub fn new(
+        code: impl Into<String>,
+        msg: impl Into<String>,
+        sub_code: Option<String>,
+        sub_msg: Option<String>,
+        verified: bool,
+        key: ResponseKey,
+    ) -> GatewayError {
+        GatewayError {
+            code: code.into(),
+            msg: msg.into(),
+            sub_code,
+            sub_msg,
+            verified,
+            key,
+        }
+    }
+
+    /// Whether this refusal may be taken as "nothing happened": verified,
+    /// under the method's own key, and not one of the codes that leave the
+    /// outcome unknown.
+    pub fn is_trusted_refusal(&self) -> bool {
+        self.verified && self.key == ResponseKey::Method && !self.is_outcome_unknown()
+    }
+
     /// Whether Alipay may still have processed the call: code `20000`, or
     /// sub-code `isp.unknow-error` / `aop.unknow-error`.
     pub fn is_outcome_unknown(&self) -> bool {
@@ -107,6 +191,12 @@ impl GatewayError {
 }
 
 /// The outcome of a call that moves money.
+///
+/// `Failed` is a promise that no money moved and a new request is safe, so
+/// it is given only for an answer that never left this machine, or for a
+/// refusal that is verified, under the method's own key, listed in the spec,
+/// and whose echoed identifiers match the request. Everything else that is
+/// not a verified success is `Unknown`. The README has the full table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Done, verified.
@@ -127,16 +217,21 @@ impl<C: ErrorCode> Error<C> {
                 Delivery::NotSent => Outcome::Failed,
                 Delivery::MaybeSent => Outcome::Unknown,
             },
-            // A proxy in front of the gateway may fail after forwarding.
-            Error::HttpStatus { status, .. } if *status >= 500 => Outcome::Unknown,
-            Error::HttpStatus { .. } => Outcome::Failed,
-            // An answer that cannot be trusted or read says nothing about
-            // whether the money moved.
-            Error::Signature(_) | Error::Decode { .. } => Outcome::Unknown,
-            Error::Gateway(g) if g.is_outcome_unknown() => Outcome::Unknown,
-            Error::Gateway(_) => Outcome::Failed,
-            Error::Business { code, .. } if code.is_outcome_unknown() => Outcome::Unknown,
-            Error::Business { .. } => Outcome::Failed,
+            // Whatever answered with a status (a proxy, a load balancer) may
+            // have forwarded the request first, and nothing it says is signed.
+            // An answer that cannot be trusted, read or bound to this request
+            // says nothing about whether the money moved.
+            Error::HttpStatus { .. }
+            | Error::Signature(_)
+            | Error::Decode { .. }
+            | Error::Mismatch(_) => Outcome::Unknown,
+            Error::Gateway(g) if g.is_trusted_refusal() => Outcome::Failed,
+            Error::Gateway(_) => Outcome::Unknown,
+            // A code the spec does not list has no documented meaning.
+            Error::Business { code, .. } if code.is_listed() && !code.is_outcome_unknown() => {
+                Outcome::Failed
+            }
+            Error::Business { .. } => Outcome::Unknown,
         }
     }
 }
@@ -164,17 +259,24 @@ impl<C: ErrorCode> fmt::Display for Error<C> {
                     "the response could not be read: {message}; body starts: {excerpt}"
                 )
             }
-            Error::Gateway(g) => write!(
-                f,
-                "gateway error {} {}{}",
-                g.code,
-                g.msg,
+            Error::Mismatch(m) => write!(f, "{m}"),
+            Error::Gateway(g) => {
+                write!(f, "gateway error {} {}", g.code, g.msg)?;
                 match (&g.sub_code, &g.sub_msg) {
-                    (Some(c), Some(m)) => format!(": {c} ({m})"),
-                    (Some(c), None) => format!(": {c}"),
-                    _ => String::new(),
+                    (Some(c), Some(m)) => write!(f, ": {c} ({m})")?,
+                    (Some(c), None) => write!(f, ": {c}")?,
+                    _ => {}
                 }
-            ),
+                match (g.verified, g.key) {
+                    (true, ResponseKey::Method) => Ok(()),
+                    (false, ResponseKey::Method) => f.write_str(
+                        " [unsigned, so not trusted: the outcome is unknown; query before deciding]",
+                    ),
+                    (_, ResponseKey::ErrorResponse) => f.write_str(
+                        " [under error_response, not the method's own key, so not trusted: the outcome is unknown; query before deciding]",
+                    ),
+                }
+            }
             Error::Business { code, sub_msg, .. } => {
                 write!(f, "business error {}", code.as_str())?;
                 if let Some(m) = sub_msg {

@@ -124,6 +124,9 @@ macro_rules! __error_code {
             fn is_outcome_unknown(&self) -> bool {
                 self.is_outcome_unknown()
             }
+            fn is_listed(&self) -> bool {
+                $crate::validate::OpenEnum::is_listed(self)
+            }
         }
     };
 }
@@ -205,6 +208,7 @@ mod tests {
             ("NEW", None, None)
         );
         assert!(!new.is_outcome_unknown());
+        assert!(!ErrorCode::is_listed(&new) && ErrorCode::is_listed(&Code::Invalid));
         assert_eq!(format!("{new:?}"), r#"Unknown("NEW")"#);
         assert_eq!(Code::from(String::from("INVALID")), Code::Invalid);
     }

@@ -52,7 +52,7 @@ mod unknown;
 #[doc(hidden)]
 pub mod validate;
 
-pub use api::{AlipayRequest, AlipayResponse, ErrorCode, Rule, Violation, Violations};
+pub use api::{AlipayRequest, AlipayResponse, Echo, ErrorCode, Rule, Violation, Violations};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use money::{Money, ParseMoneyError};
 pub use unknown::UnknownValue;

@@ -372,6 +372,7 @@ fn method(api: &Api, m: &Method) -> TokenStream {
         .map(|t| validate::emit(t, &[], &values))
         .collect();
     let local_enums = m.enums.iter().map(|e| enums::emit(&enums::values_enum(e)));
+    let echoes = echoes(m);
 
     quote! {
         #module_doc
@@ -389,6 +390,7 @@ fn method(api: &Api, m: &Method) -> TokenStream {
             fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
                 #request_name::validate(self)
             }
+            #echoes
         }
 
         #response
@@ -399,6 +401,34 @@ fn method(api: &Api, m: &Method) -> TokenStream {
                 #(#local_types)*
         #(#local_validators)*
         #(#local_enums)*
+    }
+}
+
+/// `AlipayRequest::echoes`, when the request and response share identifiers.
+fn echoes(m: &Method) -> TokenStream {
+    let pairs: Vec<TokenStream> = m
+        .echoes()
+        .map(|(sent, got)| {
+            let wire = &sent.name;
+            let sent_name = ident(&sent.rust_name);
+            let got_name = ident(&got.rust_name);
+            let sent_value = if sent.required == crate::spec::Required::Yes {
+                quote! { ::std::option::Option::Some(self.#sent_name.as_str()) }
+            } else {
+                quote! { self.#sent_name.as_deref() }
+            };
+            let required = got.required == crate::spec::Required::Yes;
+            quote! { E::new(#wire, #sent_value, response.#got_name.as_deref(), #required) }
+        })
+        .collect();
+    if pairs.is_empty() {
+        return quote! {};
+    }
+    quote! {
+        fn echoes<'a>(&'a self, response: &'a Self::Response) -> ::std::vec::Vec<::alipay_runtime::Echo<'a>> {
+            use ::alipay_runtime::Echo as E;
+            ::std::vec::Vec::from([#(#pairs),*])
+        }
     }
 }
 
