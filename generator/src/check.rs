@@ -15,6 +15,7 @@ use crate::ir::{
 };
 use crate::load::{Loaded, SpecSet};
 use crate::naming;
+use crate::recursion;
 use crate::spec::{
     ErrorSpec, ExampleKind, FieldSpec, LengthCounting, MethodFile, ObjectSpec, Required, RuleSpec,
     ValueSpec,
@@ -47,6 +48,7 @@ pub fn check(set: &SpecSet) -> Result<Api, Diagnostics> {
         }
         cx.take_enums(file, &mut shared_ns, &mut shared_enums);
     }
+    cx.recursion(file, &mut types, true);
 
     let mut methods = Vec::new();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
@@ -214,6 +216,25 @@ impl Checker {
         self.problems.push(d);
     }
 
+    /// Boxes the fields that close a cycle of object types; refuses a cycle
+    /// of required fields, which no finite value satisfies.
+    fn recursion(&mut self, file: &str, types: &mut [ObjectType], shared: bool) {
+        for cycle in recursion::box_cycles(types, shared) {
+            let (owner, field) = &cycle[0];
+            self.error(
+                Diagnostic::at(
+                    file,
+                    format!("types.{owner}.fields[{field}]"),
+                    format!(
+                        "`{owner}` contains itself through required fields only ({}): no finite value has them all",
+                        recursion::show(&cycle)
+                    ),
+                )
+                .help("make one field on the cycle optional (`required: false`); a type may contain itself through an optional field or a list"),
+            );
+        }
+    }
+
     fn common(&mut self, loaded: &Loaded<crate::spec::CommonFile>) -> Common {
         let file = loaded.display.as_str();
         let spec = &loaded.spec;
@@ -370,6 +391,8 @@ impl Checker {
                 types.push(t);
             }
         }
+
+        self.recursion(file, &mut types, false);
 
         let request_fields = self.fields(&scope, &spec.request.fields, "request.fields", true);
         let response_fields = self.fields(&scope, &spec.response.fields, "response.fields", false);
@@ -699,6 +722,7 @@ impl Checker {
             example,
             source: f.source.clone(),
             note: f.note.clone(),
+            boxed: false,
         })
     }
 

@@ -179,6 +179,11 @@ pub struct Field {
     pub source: Option<String>,
     /// Anything else.
     pub note: Option<String>,
+    /// Held in a `Box`: the field's object type contains, directly or through
+    /// other objects, the object that holds the field (see
+    /// [`crate::recursion`]). Never set through an array, which already has
+    /// a size.
+    pub boxed: bool,
 }
 
 /// A documented minimum or maximum.

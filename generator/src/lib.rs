@@ -5,7 +5,8 @@
 //! 1. [`load`]: read `common.yaml` and `methods/*.yaml` into their raw shapes
 //!    ([`spec`]); YAML errors carry file, line and column.
 //! 2. [`check`]: check them into the [`ir`], collecting every problem with its
-//!    file and field path ([`diagnostic`]).
+//!    file and field path ([`diagnostic`]); fields that make a type contain
+//!    itself are marked to be boxed ([`recursion`]).
 //! 3. [`emit`]: turn the IR into Rust with `quote!`, formatted by prettyplease.
 //! 4. [`write`](mod@write): write atomically, only what changed; remove what no spec
 //!    produces any more. On any earlier error nothing is written.
@@ -30,6 +31,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod naming;
+pub mod recursion;
 pub mod spec;
 pub mod write;
 

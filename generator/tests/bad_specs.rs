@@ -560,3 +560,45 @@ fn bounds_and_length_counting_are_checked() {
         ],
     );
 }
+
+#[test]
+fn a_cycle_of_required_fields_is_refused() {
+    // Locally: A requires B, B requires C, C requires A. B's optional way
+    // back to A and A's list of itself are fine and not reported.
+    let local = method(
+        "alipay.a.b",
+        "    - {name: a, type: A, required: true, description: a}",
+    ) + r#"types:
+  A:
+    description: a
+    fields:
+      - {name: b, type: B, required: true, description: b}
+      - {name: all, type: "A[]", required: true, description: all}
+  B:
+    description: b
+    fields:
+      - {name: a, type: A, description: optional}
+      - {name: c, type: C, required: true, description: c}
+  C:
+    description: c
+    fields:
+      - {name: a, type: A, required: true, description: a}
+"#;
+    // Shared: a type that requires itself.
+    let common = COMMON.replace(
+        "types:\n",
+        "types:\n  Node:\n    description: n\n    fields:\n      - {name: next, type: Node, required: true, description: n}\n",
+    );
+    let err = fails(&[("common.yaml", common), ("methods/alipay.a.b.yaml", local)]);
+    assert_contains(
+        &err,
+        &[
+            "common.yaml: types.Node.fields[next]",
+            "`Node` contains itself through required fields only (`Node.next` → `Node`): no finite value has them all",
+            "alipay.a.b.yaml: types.A.fields[b]",
+            "`A` contains itself through required fields only (`A.b` → `B.c` → `C.a` → `A`)",
+            "make one field on the cycle optional (`required: false`)",
+        ],
+    );
+    assert_eq!(err.matches("contains itself").count(), 2, "{err}");
+}

@@ -38,13 +38,13 @@ fn generate_then_check() {
     let (code, stdout, _) = run(&["generate", "--specs", &specs, "--out", out]);
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("5 written, 0 removed, 0 unchanged"),
+        stdout.contains("6 written, 0 removed, 0 unchanged"),
         "{stdout}"
     );
 
     let (code, stdout, _) = run(&["generate", "--specs", &specs, "--out", out, "--check"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("up to date (5 files)"), "{stdout}");
+    assert!(stdout.contains("up to date (6 files)"), "{stdout}");
 
     fs::write(Path::new(out).join("src/lib.rs"), "// edited by hand\n").unwrap();
     let (code, _, stderr) = run(&["generate", "--specs", &specs, "--out", out, "--check"]);
@@ -105,7 +105,7 @@ fn docs_then_check() {
     let (code, stdout, stderr) = docs(&[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.contains("4 written, 0 removed, 0 unchanged"),
+        stdout.contains("5 written, 0 removed, 0 unchanged"),
         "{stdout}"
     );
     for page in [
@@ -113,13 +113,14 @@ fn docs_then_check() {
         "common.md",
         "golden.every.type.md",
         "golden.naming.obstacle.md",
+        "golden.recursion.md",
     ] {
         assert!(Path::new(out).join(page).is_file(), "{page}");
     }
 
     let (code, stdout, _) = docs(&["--check"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("up to date (4 files)"), "{stdout}");
+    assert!(stdout.contains("up to date (5 files)"), "{stdout}");
 
     // A page edited by hand is stale.
     let page = Path::new(out).join("golden.every.type.md");

@@ -48,6 +48,17 @@ pub fn rust_type(ty: &Type, home: Home) -> TokenStream {
     }
 }
 
+/// The Rust type of a field's value (without the `Option`), boxed when the
+/// field closes a cycle of types.
+fn field_type(f: &Field, home: Home) -> TokenStream {
+    let ty = rust_type(&f.ty, home);
+    if f.boxed {
+        quote! { ::std::boxed::Box<#ty> }
+    } else {
+        ty
+    }
+}
+
 /// Whether the struct field holds the value directly rather than an `Option`.
 fn is_plain(f: &Field, direction: Direction) -> bool {
     direction == Direction::Request && f.required == Required::Yes
@@ -71,7 +82,7 @@ fn field_decls(fields: &[&Field], direction: Direction, home: Home) -> Vec<Token
         .map(|f| {
             let doc = docs::outer(&docs::field(f));
             let name = ident(&f.rust_name);
-            let ty = rust_type(&f.ty, home);
+            let ty = field_type(f, home);
             let rename = rename(f);
             if is_plain(f, direction) {
                 quote! { #doc #rename pub #name: #ty, }
@@ -142,15 +153,18 @@ pub fn emit(o: &ObjectType, common: &[Field], head_docs: &[String], home: Home) 
     }
 }
 
-/// How a constructor or setter takes a value: strings and enums by `Into`.
-fn param(ty: &Type, home: Home) -> (TokenStream, TokenStream) {
-    let rust = rust_type(ty, home);
-    match ty {
+/// How a constructor or setter takes a value, and the expression that turns
+/// `value` into what the field holds: strings and enums by `Into`, a boxed
+/// object by value (the caller never sees the `Box`).
+fn param(f: &Field, value: TokenStream, home: Home) -> (TokenStream, TokenStream) {
+    let rust = rust_type(&f.ty, home);
+    match &f.ty {
         Type::String | Type::Enum(_) => (
             quote! { impl ::std::convert::Into<#rust> },
-            quote! { .into() },
+            quote! { #value.into() },
         ),
-        _ => (rust, quote! {}),
+        _ if f.boxed => (rust, quote! { ::std::boxed::Box::new(#value) }),
+        _ => (rust, value),
     }
 }
 
@@ -158,14 +172,18 @@ fn builder(o: &ObjectType, all: &[&Field], required: &[&Field], home: Home) -> T
     let name = ident(&o.rust_name);
     let params = required.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let (ty, _) = param(&f.ty, home);
+        let (ty, _) = param(f, quote! { #n }, home);
         quote! { #n: #ty }
     });
     let inits = all.iter().map(|f| {
         let n = ident(&f.rust_name);
         if is_plain(f, Direction::Request) {
-            match f.ty {
-                Type::String | Type::Enum(_) => quote! { #n: #n.into(), },
+            match (&f.ty, f.boxed) {
+                (Type::String | Type::Enum(_), _) | (_, true) => {
+                    let (_, value) = param(f, quote! { #n }, home);
+                    quote! { #n: #value, }
+                }
+                // Shorthand, as clippy's `redundant_field_names` wants.
                 _ => quote! { #n, },
             }
         } else {
@@ -190,7 +208,7 @@ fn builder(o: &ObjectType, all: &[&Field], required: &[&Field], home: Home) -> T
         .filter(|f| !is_plain(f, Direction::Request))
         .map(|f| {
             let n = ident(&f.rust_name);
-            let (ty, conv) = param(&f.ty, home);
+            let (ty, value) = param(f, quote! { value }, home);
             let first = f.description.lines().next().unwrap_or_default();
             let doc = format!(
                 " Sets {}: {}",
@@ -201,7 +219,7 @@ fn builder(o: &ObjectType, all: &[&Field], required: &[&Field], home: Home) -> T
                 #[doc = #doc]
                 #[must_use]
                 pub fn #n(mut self, value: #ty) -> Self {
-                    self.#n = ::std::option::Option::Some(value #conv);
+                    self.#n = ::std::option::Option::Some(#value);
                     self
                 }
             }

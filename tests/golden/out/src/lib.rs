@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `golden.every.type` | [`golden_every_type`] | 全类型 |
 //! | `golden.naming.obstacle` | [`golden_naming_obstacle`] | 命名障碍赛 |
+//! | `golden.recursion` | [`golden_recursion`] | 递归类型 |
 pub use ::alipay_runtime::{AlipayRequest, AlipayResponse, DateTime, ErrorCode, Money};
 /// Gateways, public parameters and gateway codes shared by every method.
 #[rustfmt::skip]
@@ -21,5 +22,12 @@ pub mod golden_every_type;
 /// `golden.naming.obstacle`: 命名障碍赛
 #[rustfmt::skip]
 pub mod golden_naming_obstacle;
+/// `golden.recursion`: 递归类型
+#[rustfmt::skip]
+pub mod golden_recursion;
 /// Every method name in this crate, sorted.
-pub const METHODS: &[&str] = &["golden.every.type", "golden.naming.obstacle"];
+pub const METHODS: &[&str] = &[
+    "golden.every.type",
+    "golden.naming.obstacle",
+    "golden.recursion",
+];

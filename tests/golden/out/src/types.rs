@@ -26,6 +26,72 @@ pub struct Bill {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
 }
+/// 类目 (a shared type that contains itself directly)
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    ::alipay_runtime::__private::serde::Serialize,
+    ::alipay_runtime::__private::serde::Deserialize
+)]
+#[serde(crate = "::alipay_runtime::__private::serde")]
+#[non_exhaustive]
+pub struct Category {
+    /// 类目名称
+    ///
+    /// Wire name `name`, type `string`, required, max length 8.
+    pub name: ::std::string::String,
+    /// 上级类目
+    ///
+    /// Wire name `parent`, type `Category`, optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub parent: ::std::option::Option<::std::boxed::Box<Category>>,
+}
+impl Category {
+    /// A value from its required fields (`name`); set the optional ones with the setters.
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            name: name.into(),
+            parent: ::std::option::Option::None,
+        }
+    }
+    /// Sets `parent`: 上级类目
+    #[must_use]
+    pub fn parent(mut self, value: Category) -> Self {
+        self.parent = ::std::option::Option::Some(::std::boxed::Box::new(value));
+        self
+    }
+}
+impl Category {
+    /// Checks every constraint the spec gives (required fields, lengths,
+    /// amounts, allowed values, rules), in nested objects too, and
+    /// returns every violation with its field path.
+    pub fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
+        let mut out = ::alipay_runtime::Violations::new();
+        self.validate_at(&::alipay_runtime::validate::Path::ROOT, &mut out);
+        out.into_result()
+    }
+    #[doc(hidden)]
+    pub fn validate_at(
+        &self,
+        at: &::alipay_runtime::validate::Path<'_>,
+        out: &mut ::alipay_runtime::Violations,
+    ) {
+        use ::alipay_runtime::validate as v;
+        #[allow(unused_imports)]
+        use ::std::option::Option::{None, Some};
+        v::string(
+            out,
+            &at.field("name"),
+            Some(&self.name),
+            true,
+            Some((8usize, v::LengthUnit::Chars)),
+        );
+        if let Some(object) = self.parent.as_ref() {
+            object.validate_at(&at.field("parent"), out)
+        }
+    }
+}
 /// 资金渠道
 ///
 /// The allowed values of `types.Bill.fields[fund_channel]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
