@@ -196,3 +196,27 @@ fn operation_query_request_example_builds_from_the_generated_api() {
         .out_request_no("201712271645328");
     assert_eq!(serde_json::to_value(&built).unwrap(), documented);
 }
+
+#[test]
+fn trans_refund_codes_without_a_published_meaning_answer_none() {
+    // The five codes only the v3 SDK's error enum lists: Alipay publishes no
+    // meaning or fix, so the generated code must not invent one.
+    use trans_refund::AlipayFundTransRefundErrorCode as Code;
+    for (wire, code) in [
+        ("MAX_VISIT_LIMIT", Code::MaxVisitLimit),
+        ("INVALID_AMOUNT", Code::InvalidAmount),
+        ("REMARK_HAS_SENSITIVE_WORD", Code::RemarkHasSensitiveWord),
+        (
+            "CURRENT_ORDER_STATUS_NOT_ALLOW_REFUND_ERROR",
+            Code::CurrentOrderStatusNotAllowRefundError,
+        ),
+        ("USER_CANCEL", Code::UserCancel),
+    ] {
+        assert_eq!(Code::from_code(wire), code, "{wire}");
+        assert_eq!((code.meaning(), code.action()), (None, None), "{wire}");
+        assert!(!code.is_outcome_unknown(), "{wire}");
+    }
+    // The document's own codes keep theirs.
+    assert_eq!(Code::SystemError.meaning(), Some("系统繁忙"));
+    assert!(Code::SystemError.action().is_some());
+}

@@ -147,6 +147,11 @@ fn error_codes_carry_meaning_action_and_unknown_outcome() {
     assert_eq!(code.action(), Some("用相同的 out_request_no 重试或查询"));
     assert!(!GoldenEveryTypeErrorCode::AcqTradeNotExist.is_outcome_unknown());
     assert_eq!(GoldenEveryTypeErrorCode::IspWeirdCode.action(), None);
+    // Listed, but with no meaning or fix published: both are None, not "".
+    let listed_only = GoldenEveryTypeErrorCode::from_code("LISTED_ONLY");
+    assert_eq!(listed_only, GoldenEveryTypeErrorCode::ListedOnly);
+    assert_eq!((listed_only.meaning(), listed_only.action()), (None, None));
+    assert_eq!(ErrorCode::meaning(&listed_only), None);
     let unknown = GoldenEveryTypeErrorCode::from_code("NEW_CODE");
     assert_eq!(
         (

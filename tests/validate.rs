@@ -283,23 +283,33 @@ fn operation_query_pairings() {
         found(OperationQuery::new().validate()),
         vec![("".into(), Rule::AtLeastOne), ("".into(), Rule::AtLeastOne)]
     );
-    let half = OperationQuery::new()
-        .auth_no("2018081710002001860294782485")
-        .out_request_no("201712271645328");
-    let err = half.validate().unwrap_err();
-    assert_eq!(
-        found(Err(err.clone())),
-        vec![("".into(), Rule::Together), ("".into(), Rule::Together)]
-    );
-    assert!(
-        err.to_string()
-            .contains("auth_no, operation_id go together, give all or none (missing operation_id)"),
-        "{err}"
-    );
-    let pair = OperationQuery::new()
+    // The two pairings of 二、参数说明 ...
+    let by_ids = OperationQuery::new()
         .auth_no("2018081710002001860294782485")
         .operation_id("20180817587432998602");
-    assert!(pair.validate().is_ok());
+    assert!(by_ids.validate().is_ok());
+    let by_merchant_nos = OperationQuery::new()
+        .out_order_no("2017122716463222")
+        .out_request_no("201712271645328");
+    assert!(by_merchant_nos.validate().is_ok());
+    // ... and the one the document itself uses in 四、显示效果 4 to find a
+    // refund: auth_no + out_request_no, as the refund call set them. The
+    // pairings are guidance, so this must validate (it was refused when
+    // they were `together` rules).
+    let refund_detail = OperationQuery::new()
+        .auth_no("2017122810002001950287006752")
+        .out_request_no("refund20171228254");
+    assert_eq!(found(refund_detail.validate()), vec![]);
+    // Each 不能同时为空 rule still holds on its own.
+    let err = OperationQuery::new()
+        .auth_no("2018081710002001860294782485")
+        .validate()
+        .unwrap_err();
+    assert_eq!(found(Err(err.clone())), one("", Rule::AtLeastOne));
+    assert!(
+        err.to_string().contains("operation_id, out_request_no"),
+        "{err}"
+    );
 }
 
 fn golden() -> GoldenEveryTypeRequest {
@@ -554,7 +564,11 @@ fn operation_query_each_rule_alone() {
             "operation_id",
             Rule::MaxLength,
         ),
-        (ok().out_order_no("2017122716463222"), "", Rule::Together),
+        (
+            OperationQuery::new().out_request_no("201712271645328"),
+            "",
+            Rule::AtLeastOne,
+        ),
     ] {
         assert_eq!(found(request.validate()), one(path, rule), "{path:?}");
     }

@@ -6,7 +6,7 @@
 //!
 //! # Notes
 //!
-//! - The summary line is the official API page's (alipay-api-facts.md §5.4, DOC); the document itself has none. Java class Javadoc: 资金授权明细查询接口.
+//! - The summary line is the official API page's, <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query;> the document itself has none. Java class Javadoc: 资金授权明细查询接口 (alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOperationQueryModel).
 //! - 产品首页:<https://openclub.alipay.com/read.php?tid=12180&fid=72>
 //! - 上一步:<https://openclub.alipay.com/read.php?tid=13610&fid=72>
 //! - 一、注意事项 1、提供两种方式查询红包明细 (1)通过支付宝订单号和操作流水号查询,该查询方式效率高,建议尽可能使用该方式; (2)通过商户订单号和操作流水号查询,该查询方式效率低,不建议使用。
@@ -16,17 +16,17 @@
 //! - 3、查询打款给B用户的红包明细 可通过设置红包打款接口,打款给B用户设置的out_order_no和out_request_no的参数值查询。
 //! - 4、查询红包退回的红包明细 可通过设置红包退回接口的auth_no和out_request_no的参数值查询。
 //! - 因为退款接口设置的是auth_no和out_request_no,当调用支付接口的out_order_no:2017122716463224和退款接口的out_request_no:refund20171228254。
-//! - Section 四.4 queries a refund (红包退回) by auth_no + out_request_no, a pairing outside the two \`together\` rules (\[auth_no, operation_id\], \[out_order_no, out_request_no\]) that 二、参数说明 describes; the rules follow 二、参数说明, so such a request fails the together check. The sentence after 四.4 is cut off in the copy (it refers to screenshots that are not in the text).
+//! - Pairings are guidance, not rules: 二、参数说明 pairs auth_no with operation_id and out_order_no with out_request_no (一、注意事项 1 recommends the first, as faster), but 四、显示效果 4 queries a refund (红包退回) by auth_no + out_request_no, the pair the refund call itself sets. So only the two 不能同时为空 rules are checked; any pairing that satisfies them, including the document's own auth_no + out_request_no, is sent. The sentence after 四.4 is cut off in the copy (it refers to screenshots that are not in the text).
 //! - The JAVA, PHP and .NET samples all send the same biz_content (all four fields); it is kept once as the request example. The copy lost the quote escaping in the samples' strings.
-//! - The document shows no response. All response fields come from alipay-api-facts.md §5.4 (J2; descriptions are the J2 Javadoc verbatim); no source gives required flags, lengths or examples for them.
-//! - Business errors: none retrieved (alipay-api-facts.md §5.4), so errors is empty. The sibling fund-auth query's list (ILLEGAL_ARGUMENT, AUTH_ORDER_NOT_EXIST, ...) is not confirmed for this method and is not used.
-//! - public_params: app_auth_token per the public-parameter table of alipay-api-facts.md §2; the document lists none. notify_url is absent on the query pages (§2).
+//! - The document shows no response. All response fields, and their descriptions verbatim, come from the Javadoc of alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse; no source gives required flags, lengths or examples for them.
+//! - Business errors: no published list for this method was found, so errors is empty. The list of the sibling fund-auth query alipay.fund.auth.operation.detail.query (ILLEGAL_ARGUMENT, AUTH_ORDER_NOT_EXIST, ...) is not confirmed for this method and is not used.
+//! - public_params: app_auth_token per the public-parameter table of <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query;> the document lists none. That table has no notify_url.
 //!
 //! Optional public parameters it accepts: `app_auth_token`.
 //!
 //! Product: 收发现金红包
 //!
-//! Source: shared/seeds/003 (收发现金红包——alipay.fund.coupon.operation.query(红包明细查询接口))
+//! Source: <https://developer.aliyun.com/article/711099> (收发现金红包——alipay.fund.coupon.operation.query(红包明细查询接口), Alipay's developer community)
 /// The gateway method name.
 pub const METHOD: &str = "alipay.fund.coupon.operation.query";
 /// The request (`biz_content`) of `alipay.fund.coupon.operation.query`: 红包明细查询接口
@@ -35,8 +35,6 @@ pub const METHOD: &str = "alipay.fund.coupon.operation.query";
 ///
 /// - At least one of `auth_no`, `out_order_no` must be given: auth_no与out_order_no不能同时为空
 /// - At least one of `operation_id`, `out_request_no` must be given: operation_id与out_request_no不能同时为空
-/// - `auth_no`, `operation_id` go together: give all or none: operation_id:支付宝的授权资金操作流水号,以支付宝的授权资金操作流水号为准,该参数与支付宝授权资金订单号配对使用。
-/// - `out_order_no`, `out_request_no` go together: give all or none: out_order_no:商户的授权资金订单号,该参数与商户的授权资金操作流水号配对使用。
 ///
 /// # Example: request
 ///
@@ -64,7 +62,7 @@ pub struct AlipayFundCouponOperationQueryRequest {
     ///
     /// Example: `2018081710002001860294782485`
     ///
-    /// Source: alipay-api-facts.md §5.4 (DOC): max_length
+    /// Source: max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query>
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号,该参数与商户的授权资金操作流水号配对使用。
@@ -73,7 +71,7 @@ pub struct AlipayFundCouponOperationQueryRequest {
     ///
     /// Example: `2017122716463222`
     ///
-    /// Source: alipay-api-facts.md §5.4 (DOC): max_length
+    /// Source: max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query>
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 支付宝的授权资金操作流水号,以支付宝的授权资金操作流水号为准,该参数与支付宝授权资金订单号配对使用。(支付接口返回参数);
@@ -82,7 +80,7 @@ pub struct AlipayFundCouponOperationQueryRequest {
     ///
     /// Example: `20180817587432998602`
     ///
-    /// Source: alipay-api-facts.md §5.4 (DOC): max_length
+    /// Source: max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query>
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金操作流水号,该参数与商户的授权资金订单号配对使用。
@@ -91,7 +89,7 @@ pub struct AlipayFundCouponOperationQueryRequest {
     ///
     /// Example: `201712271645328`
     ///
-    /// Note: No maximum length: the DOC page copy is cut before it (64 likely, alipay-api-facts.md §5.4).
+    /// Note: No maximum length: the available copy of <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query> is cut off before this row (64 is likely, as for the other three).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
 }
@@ -213,31 +211,6 @@ impl AlipayFundCouponOperationQueryRequest {
                 ),
             ],
         );
-        v::together(
-            out,
-            at,
-            &[
-                ("auth_no", self.auth_no.as_ref().is_some_and(|x| !x.is_empty())),
-                (
-                    "operation_id",
-                    self.operation_id.as_ref().is_some_and(|x| !x.is_empty()),
-                ),
-            ],
-        );
-        v::together(
-            out,
-            at,
-            &[
-                (
-                    "out_order_no",
-                    self.out_order_no.as_ref().is_some_and(|x| !x.is_empty()),
-                ),
-                (
-                    "out_request_no",
-                    self.out_request_no.as_ref().is_some_and(|x| !x.is_empty()),
-                ),
-            ],
-        );
     }
 }
 impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOperationQueryRequest {
@@ -301,7 +274,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Values are listed under gateway_codes.
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
@@ -310,7 +283,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Example: `Business Failed`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
@@ -321,7 +294,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
@@ -330,16 +303,16 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Example: `交易已被支付`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 该支付宝操作流水操作金额，单位为：元（人民币）
     ///
     /// Wire name `amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝资金授权订单号
@@ -348,16 +321,16 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 商户请求创建预授权订单时传入的扩展参数（merchantExt, orderExpiredTime）
     ///
     /// Wire name `extra_param`, type `string`, optional.
     ///
-    /// Note: Required flag and length unknown (no source gives them). A JSON string, e.g. {"merchantExt":"orderExpiredTime=1m"} (alipay-api-facts.md §5.6).
+    /// Note: Required flag and length unknown (no source gives them). A JSON string with merchantExt and orderExpiredTime, as its description says.
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_param: ::std::option::Option<::std::string::String>,
     /// 资金授权单据操作流水创建时间，
@@ -367,7 +340,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it). Alipay type Date.
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_create: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝账务处理成功时间，
@@ -377,7 +350,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it). Alipay type Date.
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_trans: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝资金操作流水号
@@ -386,7 +359,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 支付宝资金操作类型。
@@ -398,7 +371,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<OperationType>,
     /// 业务订单的简单描述，如商品名称等
@@ -407,7 +380,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_title: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号
@@ -416,7 +389,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户资金操作的请求流水号
@@ -425,7 +398,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 收款方支付宝账号（Email或手机号）。仅作展示使用，默认会加“\*”号处理
@@ -434,7 +407,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payee_logon_id: ::std::option::Option<::std::string::String>,
     /// 收款方支付宝账号对应的支付宝唯一用户号。
@@ -444,7 +417,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payee_user_id: ::std::option::Option<::std::string::String>,
     /// 付款方支付宝账号（Email或手机号）。仅作展示使用，默认会加“\*”号处理
@@ -453,7 +426,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer_logon_id: ::std::option::Option<::std::string::String>,
     /// 付款方支付宝账号对应的支付宝唯一用户号。
@@ -463,7 +436,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer_user_id: ::std::option::Option<::std::string::String>,
     /// 商户对本次操作的附言描述，长度不超过100个字母或50个汉字
@@ -472,7 +445,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
     /// 资金操作流水的状态，
@@ -485,16 +458,16 @@ pub struct AlipayFundCouponOperationQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
     /// 红包总退回金额，单位为：元（人民币）
     ///
     /// Wire name `total_pay_refund_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.4 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pay_refund_amount: ::std::option::Option<::alipay_runtime::Money>,
 }

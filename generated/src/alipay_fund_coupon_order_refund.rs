@@ -10,18 +10,18 @@
 //!
 //! - 每次退款OutRequestNo必须修改,否则会报“本次资金操作的请求流水号与之前有重复
 //! - 退款资金不能大于红包剩余资金
-//! - The document gives the request only through the Java sample's model setters (setAuthNo, setOutRequestNo, setAmount, setRemark) and their comments; required flags, lengths and the descriptions of amount and remark come from alipay-api-facts.md §5.1 (DOC, J2).
-//! - The document shows the response fields only in its example responses; their descriptions, and out_order_no (absent from the examples), come from alipay-api-facts.md §5.1 (J2; descriptions are the J2 Javadoc verbatim). No source gives required flags or lengths for them.
-//! - Java class Javadoc: 受托退款接口 (alipay-api-facts.md §5.1).
-//! - A successful refund, full or partial, sends an async notify with notify_type=fund_stdtrustee_refund.success to this call's notify_url; an automatic refund on timeout notifies the pay call's notify_url instead. (source: alipay-api-facts.md §5.1, BLOG 513246)
-//! - public_params: notify_url per alipay-api-facts.md §5.1 (public params include notify_url); app_auth_token per the public-parameter table of alipay-api-facts.md §2. The document itself lists no public parameters.
-//! - Business errors: the official list could not be retrieved (alipay-api-facts.md §5.1, §7); only the two codes seen in the document's example responses are known.
+//! - The document gives the request only through the Java sample's model setters (setAuthNo, setOutRequestNo, setAmount, setRemark) and their comments; required flags and lengths come from the API page <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.refund,> and the descriptions of amount and remark from the Javadoc of alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderRefundModel.
+//! - The document shows the response fields only in its example responses; their descriptions, and out_order_no (absent from the examples), are the Javadoc of alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse, verbatim. No source gives required flags or lengths for them.
+//! - Java class Javadoc: 受托退款接口 (alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderRefundModel).
+//! - A successful refund, full or partial, sends an async notify with notify_type=fund_stdtrustee_refund.success to this call's notify_url; an automatic refund on timeout notifies the pay call's notify_url instead. (source: 收发现金红包——alipay.fund.coupon.order.refund(红包退回接口), 一、注意事项 3, copied at <https://553668.com/manong/513246.html)>
+//! - public_params: notify_url and app_auth_token are in the public-parameter table of the API page <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.refund.> The document itself lists no public parameters.
+//! - Business errors: no official list for this method could be found; only the two codes seen in the document's example responses are known.
 //!
 //! Optional public parameters it accepts: `notify_url`, `app_auth_token`.
 //!
 //! Product: 收发现金红包
 //!
-//! Source: shared/seeds/000 (收发现金红包之-红包退回接口(alipay.fund.coupon.order.refund))
+//! Source: <https://developer.aliyun.com/article/711047> (收发现金红包之-红包退回接口(alipay.fund.coupon.order.refund), Alipay's developer community)
 /// The gateway method name.
 pub const METHOD: &str = "alipay.fund.coupon.order.refund";
 /// The request (`biz_content`) of `alipay.fund.coupon.order.refund`: 红包退回接口
@@ -51,9 +51,9 @@ pub struct AlipayFundCouponOrderRefundRequest {
     ///
     /// Example: `2017122810002001950287006752`
     ///
-    /// Note: Description is the Java sample's comment on model.setAuthNo. J2: 支付宝的资金授权订单号，即之前发红包时产生的支付宝订单号. §5.1's DOC example is 2014070800002001550000014417.
+    /// Note: Description is the Java sample's comment on model.setAuthNo. The Java SDK's Javadoc: 支付宝的资金授权订单号，即之前发红包时产生的支付宝订单号. The API page's example is 2014070800002001550000014417.
     ///
-    /// Source: alipay-api-facts.md §5.1 (DOC): required, max_length
+    /// Source: required, max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.refund>
     pub auth_no: ::std::string::String,
     /// 商户本次资金操作的请求流水号
     ///
@@ -61,9 +61,9 @@ pub struct AlipayFundCouponOrderRefundRequest {
     ///
     /// Example: `refund20171228254`
     ///
-    /// Note: Description is the Java sample's comment on model.setOutRequestNo. J2 adds: 同一商户每次不同的资金操作请求，商户请求流水号不要重复. 每次退款OutRequestNo必须修改 (document). §5.1's DOC example is 8077735255634078.
+    /// Note: Description is the Java sample's comment on model.setOutRequestNo. The Java SDK's Javadoc adds: 同一商户每次不同的资金操作请求，商户请求流水号不要重复. 每次退款OutRequestNo必须修改 (document). The API page's example is 8077735255634078.
     ///
-    /// Source: alipay-api-facts.md §5.1 (DOC): required, max_length
+    /// Source: required, max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.refund>
     pub out_request_no: ::std::string::String,
     /// 需要退款的金额，单位为：元（人民币），精确到小数点后两位
     /// 取值范围：\[0.01,100000000.00\]
@@ -72,9 +72,9 @@ pub struct AlipayFundCouponOrderRefundRequest {
     ///
     /// Example: `0.01`
     ///
-    /// Note: The document sets it (model.setAmount("0.01")) without a comment. 退款资金不能大于红包剩余资金 (document). §5.1's DOC example is 10.00. The DOC table's 最大长度 11 cannot hold the documented maximum 100000000.00 (12 characters), so the range is enforced and the length is not.
+    /// Note: The document sets it (model.setAmount("0.01")) without a comment. 退款资金不能大于红包剩余资金 (document). The API page's example is 10.00. The API page's 最大长度 11 cannot hold the documented maximum 100000000.00 (12 characters), so the range is enforced and the length is not.
     ///
-    /// Source: alipay-api-facts.md §5.1 (DOC: required, max_length; description: J2 Javadoc verbatim)
+    /// Source: required, max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.refund;> description: the Javadoc of alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderRefundModel, verbatim
     pub amount: ::alipay_runtime::Money,
     /// 商户对本次退款操作的附言描述，长度不超过100个字母或50个汉字
     ///
@@ -84,7 +84,7 @@ pub struct AlipayFundCouponOrderRefundRequest {
     ///
     /// Note: The document sets it (model.setRemark("红包退款")) without a comment.
     ///
-    /// Source: alipay-api-facts.md §5.1 (DOC: required, max_length; description: J2 Javadoc verbatim)
+    /// Source: required, max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.refund;> description: the Javadoc of alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderRefundModel, verbatim
     pub remark: ::std::string::String,
 }
 impl AlipayFundCouponOrderRefundRequest {
@@ -226,7 +226,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Note: Values are listed under gateway_codes.
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
@@ -235,7 +235,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Example: `Business Failed`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
@@ -246,7 +246,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
@@ -255,7 +255,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Example: `交易已被支付`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 本次操作退款的金额，单位为：元（人民币），精确到小数点后两位，取值范围：\[0.01,100000000.00\]
@@ -264,9 +264,9 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Example: `0.01`
     ///
-    /// Note: Required flag and length unknown (no source gives them). J2 types it String; an amount in yuan.
+    /// Note: Required flag and length unknown (no source gives them). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.1 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝资金授权订单号
@@ -277,7 +277,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.1 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 授权资金退款成功时间，格式：YYYY-MM-DD HH:MM:SS
@@ -286,9 +286,9 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Example: `2017-12-28 10:39:25`
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String here (Date in the sibling APIs); the value is a yyyy-MM-dd HH:mm:ss time.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String here (Date in the sibling APIs); the value is a yyyy-MM-dd HH:mm:ss time.
     ///
-    /// Source: alipay-api-facts.md §5.1 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_trans: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝资金操作流水号
@@ -299,7 +299,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.1 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号
@@ -308,7 +308,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them). Not present in the document's examples.
     ///
-    /// Source: alipay-api-facts.md §5.1 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户本次资金操作的请求流水号
@@ -319,7 +319,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them). The document's error examples return it alongside sub_code.
     ///
-    /// Source: alipay-api-facts.md §5.1 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 资金操作流水的状态
@@ -333,7 +333,7 @@ pub struct AlipayFundCouponOrderRefundResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.1 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
 }

@@ -13,13 +13,13 @@
 //! - The error table is headed 业务错误码 / 公共错误码 in the document; its codes are this method's business sub_codes (returned under code 40004).
 //! - SYSTEM_ERROR's 解决方案 names out_biz_no and alipay.fund.trans.order.query (transfer wording); for this method the request number is out_request_no: resend with the same out_request_no, since 一笔资金退回失败后重新提交,要采用原来的资金退回单号.
 //! - The request example sends "refund_amount":8.88 as a JSON number; our wire form sends it as the string "8.88".
-//! - business_params, passback_params (J2, J3), biz_scene and product_code (J3 and PY only) are not in the document; they come from alipay-api-facts.md §5.3. The document's response table covers all six J2 response fields.
+//! - business_params, passback_params, biz_scene and product_code are not in the document; they come from the official SDKs and carry a source. The document's response table covers all six fields of the Java SDK's response class (alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransRefundResponse).
 //!
 //! Optional public parameters it accepts: `app_auth_token`.
 //!
 //! Product: 现金红包
 //!
-//! Source: shared/seeds/002 (alipay.fund.trans.refund(资金退回接口) 在线调试(沙箱环境))
+//! Source: <https://docs.open.alipay.com/api_28/alipay.fund.trans.refund/> (alipay.fund.trans.refund(资金退回接口), the API page)
 /// The gateway method name.
 pub const METHOD: &str = "alipay.fund.trans.refund";
 /// The request (`biz_content`) of `alipay.fund.trans.refund`: 资金退回接口
@@ -72,9 +72,9 @@ pub struct AlipayFundTransRefundRequest {
     ///
     /// Wire name `business_params`, type `string`, optional.
     ///
-    /// Note: A JSON object serialized into a string. J3's published example, {"MERCHANT_PAYER_ID":"1234567890","MERCHANT_PAYER_PHONE:"15012341234"}, is not valid JSON, so it is not used as example. No length given.
+    /// Note: A JSON object serialized into a string. The v3 SDK's example, {"MERCHANT_PAYER_ID":"1234567890","MERCHANT_PAYER_PHONE:"15012341234"}, is not valid JSON, so it is not used as example. No length given.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J2, J3)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransRefundModel; alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<::std::string::String>,
     /// 公用回传参数，如果请求时传递了该参数，则异步通知商户时会回传该参数。
@@ -85,7 +85,7 @@ pub struct AlipayFundTransRefundRequest {
     ///
     /// Note: Echoed unchanged in the async notify. No length given.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J2, J3)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransRefundModel; alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 场景码
@@ -94,9 +94,9 @@ pub struct AlipayFundTransRefundRequest {
     ///
     /// Example: `TWO_PHASE_TRANSFER_REFUND`
     ///
-    /// Note: Required flag unknown (Req ? in §5.3), so written as optional. Newer field: absent from the J2 model (2023-10-20). No length given.
+    /// Note: Required flag unknown (no source gives it), so written as optional. Newer field: absent from the v2 Java SDK's model (alipay-sdk-java 4.39.223.ALL). No length given.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J3, PY)
+    /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel; alipay-sdk-python 3.7.1411, alipay.aop.api.domain.AlipayFundTransRefundModel
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_scene: ::std::option::Option<::std::string::String>,
     /// 产品码
@@ -105,9 +105,9 @@ pub struct AlipayFundTransRefundRequest {
     ///
     /// Example: `TRANS_ACCOUNT_NO_PWD`
     ///
-    /// Note: Required flag unknown (Req ? in §5.3), so written as optional. Newer field: absent from the J2 model (2023-10-20). No length given.
+    /// Note: Required flag unknown (no source gives it), so written as optional. Newer field: absent from the v2 Java SDK's model (alipay-sdk-java 4.39.223.ALL). No length given.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J3, PY)
+    /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel; alipay-sdk-python 3.7.1411, alipay.aop.api.domain.AlipayFundTransRefundModel
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<::std::string::String>,
 }
@@ -332,7 +332,7 @@ pub struct AlipayFundTransRefundResponse {
     ///
     /// Note: Values are listed under gateway_codes.
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
@@ -341,7 +341,7 @@ pub struct AlipayFundTransRefundResponse {
     ///
     /// Example: `Business Failed`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
@@ -352,7 +352,7 @@ pub struct AlipayFundTransRefundResponse {
     ///
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
@@ -361,7 +361,7 @@ pub struct AlipayFundTransRefundResponse {
     ///
     /// Example: `交易已被支付`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 退款的支付宝系统内部单据id
@@ -407,7 +407,7 @@ pub struct AlipayFundTransRefundResponse {
     ///
     /// Example: `2019-01-01 08:08:08`
     ///
-    /// Note: The document's table types it String with maximum length 20; the value is a yyyy-MM-dd HH:mm:ss time (退款时间, alipay-api-facts.md §5.3).
+    /// Note: The document's table types it String with maximum length 20; the value is a yyyy-MM-dd HH:mm:ss time, as in the example.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_date: ::std::option::Option<::alipay_runtime::DateTime>,
 }
@@ -456,35 +456,35 @@ pub enum AlipayFundTransRefundErrorCode {
     ///
     /// What to do: 原始单据状态异常,不可操作,请查看原支付单的状态是否为正常状态
     OrderStatusInvalid,
-    /// `MAX_VISIT_LIMIT`: J3 enum only; no published meaning found (names are self-describing)
+    /// `MAX_VISIT_LIMIT`: meaning not published by Alipay.
     ///
-    /// What to do: No published fix.
+    /// What to do: not published by Alipay.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J3)
+    /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundErrorResponseModel.CodeEnum
     MaxVisitLimit,
-    /// `INVALID_AMOUNT`: J3 enum only; no published meaning found (names are self-describing)
+    /// `INVALID_AMOUNT`: meaning not published by Alipay.
     ///
-    /// What to do: No published fix.
+    /// What to do: not published by Alipay.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J3)
+    /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundErrorResponseModel.CodeEnum
     InvalidAmount,
-    /// `REMARK_HAS_SENSITIVE_WORD`: J3 enum only; no published meaning found (names are self-describing)
+    /// `REMARK_HAS_SENSITIVE_WORD`: meaning not published by Alipay.
     ///
-    /// What to do: No published fix.
+    /// What to do: not published by Alipay.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J3)
+    /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundErrorResponseModel.CodeEnum
     RemarkHasSensitiveWord,
-    /// `CURRENT_ORDER_STATUS_NOT_ALLOW_REFUND_ERROR`: J3 enum only; no published meaning found (names are self-describing)
+    /// `CURRENT_ORDER_STATUS_NOT_ALLOW_REFUND_ERROR`: meaning not published by Alipay.
     ///
-    /// What to do: No published fix.
+    /// What to do: not published by Alipay.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J3)
+    /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundErrorResponseModel.CodeEnum
     CurrentOrderStatusNotAllowRefundError,
-    /// `USER_CANCEL`: J3 enum only; no published meaning found (names are self-describing)
+    /// `USER_CANCEL`: meaning not published by Alipay.
     ///
-    /// What to do: No published fix.
+    /// What to do: not published by Alipay.
     ///
-    /// Source: alipay-api-facts.md §5.3 (J3)
+    /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundErrorResponseModel.CodeEnum
     UserCancel,
     /// A value the spec does not list. Read it with [`AlipayFundTransRefundErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
     Unknown(::alipay_runtime::UnknownValue),
@@ -540,36 +540,11 @@ impl AlipayFundTransRefundErrorCode {
             "原始单据状态异常,不可操作,请查看原支付单的状态是否为正常状态",
             false,
         ),
-        (
-            "MAX_VISIT_LIMIT",
-            "J3 enum only; no published meaning found (names are self-describing)",
-            "No published fix.",
-            false,
-        ),
-        (
-            "INVALID_AMOUNT",
-            "J3 enum only; no published meaning found (names are self-describing)",
-            "No published fix.",
-            false,
-        ),
-        (
-            "REMARK_HAS_SENSITIVE_WORD",
-            "J3 enum only; no published meaning found (names are self-describing)",
-            "No published fix.",
-            false,
-        ),
-        (
-            "CURRENT_ORDER_STATUS_NOT_ALLOW_REFUND_ERROR",
-            "J3 enum only; no published meaning found (names are self-describing)",
-            "No published fix.",
-            false,
-        ),
-        (
-            "USER_CANCEL",
-            "J3 enum only; no published meaning found (names are self-describing)",
-            "No published fix.",
-            false,
-        ),
+        ("MAX_VISIT_LIMIT", "", "", false),
+        ("INVALID_AMOUNT", "", "", false),
+        ("REMARK_HAS_SENSITIVE_WORD", "", "", false),
+        ("CURRENT_ORDER_STATUS_NOT_ALLOW_REFUND_ERROR", "", "", false),
+        ("USER_CANCEL", "", "", false),
     ];
     fn position(&self) -> usize {
         match self {

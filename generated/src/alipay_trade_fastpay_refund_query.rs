@@ -16,14 +16,14 @@
 //! - 2、接口调用成功,但无详细数据 退款查询接口out_trade_no,trade_no和out_request_no参数值必须设置为退款接口设置信息,若out_trade_no,trade_no相同,out_request_no参数值不同,接口调用成功,但无法查询该笔退款信息,因为无详细退款数据返回。
 //! - "返回1000" in 注意事项 1 is the document's typo for the gateway code 10000 (Success).
 //! - The PHP sample shows //$result = $aop-\>execute($request,"","app_auth_token"); for 第三方调用, hence app_auth_token in public_params.
-//! - 商户可使用该接口查询自已通过alipay.trade.refund提交的退款请求是否执行成功。(J2 model Javadoc) A refund succeeded iff refund_status=REFUND_SUCCESS or refund data is returned; if not, retry the refund with the same out_request_no. Query at least 10 s after the refund. (source: alipay-api-facts.md §5.2)
-//! - Fields the document does not show (query_options, org_pid, every response field description, and the response fields missing from its example responses) and every business error code come from alipay-api-facts.md §5.2 and carry a source; descriptions so sourced are the J2 Javadoc verbatim. pre_auth_cancel_fee (PY 3.7.1411 only; no type or description found) is left out.
+//! - 商户可使用该接口查询自已通过alipay.trade.refund提交的退款请求是否执行成功。(alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeFastpayRefundQueryModel, Javadoc) A refund succeeded iff refund_status=REFUND_SUCCESS or refund data is returned; if not, retry the refund with the same out_request_no. Query at least 10 s after the refund. (source: the API page <https://docs.open.alipay.com/api_1/alipay.trade.fastpay.refund.query> and the refund_status description in alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse)
+//! - Fields the document does not show (query_options, org_pid, every response field description, and the response fields missing from its example responses) and every business error code carry a source; field descriptions so sourced are the Javadoc of the Java SDK (alipay-sdk-java 4.39.223.ALL) verbatim. pre_auth_cancel_fee (only in alipay-sdk-python 3.7.1411, alipay.aop.api.response.AlipayTradeFastpayRefundQueryResponse; no type or description found) is left out.
 //!
 //! Optional public parameters it accepts: `app_auth_token`.
 //!
 //! Product: 统一收单
 //!
-//! Source: shared/seeds/001 (alipay.trade.fastpay.refund.query(统一收单交易退款查询) 集成流程)
+//! Source: <https://developer.aliyun.com/article/710930> (alipay.trade.fastpay.refund.query(统一收单交易退款查询) 集成流程, Alipay's developer community)
 /// The gateway method name.
 pub const METHOD: &str = "alipay.trade.fastpay.refund.query";
 /// The request (`biz_content`) of `alipay.trade.fastpay.refund.query`: 统一收单交易退款查询
@@ -78,9 +78,9 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     ///
     /// Example: `sao201881610515614516`
     ///
-    /// Note: The Java sample's comment: 外部订单号,与tradeNo二选一. J2: 商户订单号。订单支付时传入的商户订单号,和支付宝交易号不能同时为空。 trade_no,out_trade_no如果同时存在优先取trade_no
+    /// Note: The Java sample's comment: 外部订单号,与tradeNo二选一. The Java SDK's Javadoc: 商户订单号。订单支付时传入的商户订单号,和支付宝交易号不能同时为空。 trade_no,out_trade_no如果同时存在优先取trade_no
     ///
-    /// Source: alipay-api-facts.md §5.2 (EZ): max_length
+    /// Source: max_length: <https://docs.open.alipay.com/api_1/alipay.trade.fastpay.refund.query>
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号,该参数值为支付接口订单创建后,退款接口设置的trade_no参数值;
@@ -89,9 +89,9 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     ///
     /// Example: `2019031922001494891000002604`
     ///
-    /// Note: Example from the Java sample's commented-out model.setTradeNo line. J2: 支付宝交易号。和商户订单号不能同时为空
+    /// Note: Example from the Java sample's commented-out model.setTradeNo line. The Java SDK's Javadoc: 支付宝交易号。和商户订单号不能同时为空
     ///
-    /// Source: alipay-api-facts.md §5.2 (EZ): max_length
+    /// Source: max_length: <https://docs.open.alipay.com/api_1/alipay.trade.fastpay.refund.query>
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 退款请求标识,该参数值设置为退款接口中设置的out_request_no参数值;
@@ -100,9 +100,9 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     ///
     /// Example: `HZ01RF001`
     ///
-    /// Note: The Java sample's comment: OutTradeNo:标识一次退款请求,同一笔交易多次退款需要保证唯一,如退款接口设置,则此参数必传。 J2: 退款请求号。请求退款接口时，传入的退款请求号，如果在退款请求时未传入，则该值为创建交易时的商户订单号。
+    /// Note: The Java sample's comment: OutTradeNo:标识一次退款请求,同一笔交易多次退款需要保证唯一,如退款接口设置,则此参数必传。 The Java SDK's Javadoc: 退款请求号。请求退款接口时，传入的退款请求号，如果在退款请求时未传入，则该值为创建交易时的商户订单号。
     ///
-    /// Source: alipay-api-facts.md §5.2 (EZ): required, max_length
+    /// Source: required, max_length: <https://docs.open.alipay.com/api_1/alipay.trade.fastpay.refund.query>
     pub out_request_no: ::std::string::String,
     /// 查询选项，商户通过上送该参数来定制同步需要额外返回的信息字段，数组格式。枚举支持：
     /// refund_detail_item_list：本次退款使用的资金渠道；
@@ -111,9 +111,9 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     ///
     /// Wire name `query_options`, type `string[]`, optional.
     ///
-    /// Note: String\[\], maximum length 1024 (EZ). Example: \["refund_detail_item_list"\]. The request description lists three values; deposit_back_info_list, enterprise_pay_info and refund_voucher_detail_list are named by the response fields they switch on (§5.2), and their meanings are those fields' descriptions.
+    /// Note: String\[\], maximum length 1024. Example: \["refund_detail_item_list"\]. The request description lists three values; deposit_back_info_list, enterprise_pay_info and refund_voucher_detail_list are named by the response fields they switch on, and their meanings are those fields' descriptions.
     ///
-    /// Source: alipay-api-facts.md §5.2 (EZ: max length; J2: description)
+    /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeFastpayRefundQueryModel; maximum length: github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<QueryOptions>>,
     /// 银行间联模式下有用，其它场景请不要使用；
@@ -123,9 +123,9 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     ///
     /// Example: `2088101117952222`
     ///
-    /// Note: No length given for this method; the same field of alipay.trade.query has 16 (EZ).
+    /// Note: No length given for this method; the same field of alipay.trade.query has 16 (github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables)).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeFastpayRefundQueryModel
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org_pid: ::std::option::Option<::std::string::String>,
 }
@@ -326,7 +326,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Values are listed under gateway_codes.
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
@@ -335,7 +335,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Example: `Business Failed`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
@@ -346,7 +346,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
@@ -355,7 +355,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Example: `交易已被支付`
     ///
-    /// Source: alipay-api-facts.md §3
+    /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
@@ -366,7 +366,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 创建交易传入的商户订单号
@@ -377,7 +377,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 本笔退款对应的退款请求号
@@ -388,7 +388,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 该笔退款所对应的交易的订单金额。单位：元。
@@ -397,9 +397,9 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Example: `10.00`
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款请求，对应的退款金额。单位：元。
@@ -408,9 +408,9 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Example: `3.00`
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退款状态。枚举值：
@@ -424,7 +424,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them). The document's example responses do not carry it.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2); example from a third-party code comment cited there
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse; the example is the value its description names
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_status: ::std::option::Option<RefundStatus>,
     /// 发起退款时，传入的退款原因
@@ -433,7 +433,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_reason: ::std::option::Option<::std::string::String>,
     /// 退款时间。默认不返回该信息，需要在入参的query_options中指定"gmt_refund_pay"值时才返回该字段信息。
@@ -442,7 +442,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it). Alipay type Date (yyyy-MM-dd HH:mm:ss).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_refund_pay: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 本次退款使用的资金渠道；
@@ -452,7 +452,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_detail_item_list: ::std::option::Option<
         ::std::vec::Vec<super::types::TradeFundBill>,
@@ -462,9 +462,9 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Wire name `send_back_fee`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_back_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 退分账明细信息，当前仅在直付通产品中返回。
@@ -473,7 +473,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it). The wire name really is spelled royaltys.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_royaltys: ::std::option::Option<
         ::std::vec::Vec<super::types::RefundRoyaltyResult>,
@@ -485,7 +485,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deposit_back_info: ::std::option::Option<super::types::DepositBackInfo>,
     /// 银行卡冲退信息列表。
@@ -495,7 +495,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deposit_back_info_list: ::std::option::Option<
         ::std::vec::Vec<super::types::DepositBackInfo>,
@@ -506,7 +506,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_pay_info: ::std::option::Option<super::types::EnterprisePayInfo>,
     /// 本交易支付时使用的所有优惠券信息。 只有在query_options中指定refund_voucher_detail_list时才返回该字段信息。
@@ -515,7 +515,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_voucher_detail_list: ::std::option::Option<
         ::std::vec::Vec<super::types::VoucherDetail>,
@@ -525,9 +525,9 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Wire name `refund_charge_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退费信息
@@ -536,7 +536,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag unknown (no source gives it).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_info_list: ::std::option::Option<
         ::std::vec::Vec<super::types::RefundChargeInfo>,
@@ -548,7 +548,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_settlement_id: ::std::option::Option<::std::string::String>,
     /// 本次退款金额中买家退款金额。单位：元。
@@ -556,9 +556,9 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Wire name `present_refund_buyer_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_buyer_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中平台优惠退款金额。单位：元。
@@ -566,9 +566,9 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Wire name `present_refund_discount_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_discount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中商家优惠退款金额。单位：元。
@@ -576,27 +576,27 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Wire name `present_refund_mdiscount_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_mdiscount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中退惠营宝的金额。单位：元。
     ///
     /// Wire name `refund_hyb_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_hyb_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 若支付渠道包含医保统筹、个账，则显示退款的渠道信息。如统筹OUTSIDEGOVCARD，个账OUTSIDEACCCARD
     ///
     /// Wire name `refund_channel_list`, type `string`, optional.
     ///
-    /// Note: Required flag and length unknown (no source gives them). OUTSIDEGOVCARD / OUTSIDEACCCARD are given as examples only (如…), and J2 types the field as a single String despite its name, so no values are declared.
+    /// Note: Required flag and length unknown (no source gives them). OUTSIDEGOVCARD / OUTSIDEACCCARD are given as examples only (如…), and the Java SDK types the field as a single String despite its name, so no values are declared.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_channel_list: ::std::option::Option<::std::string::String>,
     /// 若支付渠道包含医保统筹、个账，全渠道退款成功时返回SUCCESS，全失败时返回FAIL，部分成功时返回PART_SUCCESS
@@ -605,7 +605,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_channel_status: ::std::option::Option<RefundChannelStatus>,
     /// 行业特殊信息（例如在医保卡支付退款中，医保局向商户返回医疗信息）。
@@ -614,7 +614,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them). The field name really is spelled sepc.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry_sepc_detail: ::std::option::Option<::std::string::String>,
     /// 退款失败错误码。只在使用异步退款接口情况下才会返回该字段
@@ -623,7 +623,7 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     ///
     /// Note: Required flag and length unknown (no source gives them).
     ///
-    /// Source: alipay-api-facts.md §5.2 (J2)
+    /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
 }
@@ -640,31 +640,31 @@ pub enum AlipayTradeFastpayRefundQueryErrorCode {
     ///
     /// **The outcome is unknown**: neither success nor failure. Resubmit with the same request number, or query.
     ///
-    /// Source: alipay-api-facts.md §5.2 (J3, TS, ENUM)
+    /// Source: code: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradeFastpayRefundQueryErrorResponseModel.CodeEnum; meaning and fix: not confirmed on an Alipay page
     AcqSystemError,
     /// `ACQ.INVALID_PARAMETER`: 参数无效
     ///
     /// What to do: 检查请求参数,修改后重新发起
     ///
-    /// Source: alipay-api-facts.md §5.2 (J3, TS, ENUM)
+    /// Source: code: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradeFastpayRefundQueryErrorResponseModel.CodeEnum; meaning and fix: not confirmed on an Alipay page
     AcqInvalidParameter,
     /// `TRADE_NOT_EXIST`: 查询退款的交易不存在
     ///
     /// What to do: 确认交易号是否正确
     ///
-    /// Source: alipay-api-facts.md §5.2 (J3, TS, ENUM)
+    /// Source: code: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradeFastpayRefundQueryErrorResponseModel.CodeEnum; meaning and fix: not confirmed on an Alipay page
     TradeNotExist,
     /// `ACQ.TRADE_NOT_EXIST`: 交易不存在
     ///
     /// What to do: 检查交易号/商户订单号
     ///
-    /// Source: alipay-api-facts.md §5.2 (J3, TS, ENUM)
+    /// Source: code: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradeFastpayRefundQueryErrorResponseModel.CodeEnum; meaning and fix: not confirmed on an Alipay page
     AcqTradeNotExist,
     /// `ACQ.ENTERPRISE_PAY_BIZ_ERROR`: 因公付业务异常
     ///
     /// What to do: 相同参数重试
     ///
-    /// Source: alipay-api-facts.md §5.2 (J3, TS, ENUM)
+    /// Source: code: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradeFastpayRefundQueryErrorResponseModel.CodeEnum; meaning and fix: not confirmed on an Alipay page
     AcqEnterprisePayBizError,
     /// A value the spec does not list. Read it with [`AlipayTradeFastpayRefundQueryErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
     Unknown(::alipay_runtime::UnknownValue),

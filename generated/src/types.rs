@@ -3,7 +3,7 @@
 //! Nested object types shared by several methods.
 /// 出资方明细
 ///
-/// Source: alipay-api-facts.md §6 (J2)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.ContributeDetail
 #[derive(
     Clone,
     Debug,
@@ -26,13 +26,13 @@ pub struct ContributeDetail {
     ///
     /// Wire name `contribute_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contribute_amount: ::std::option::Option<::alipay_runtime::Money>,
 }
 /// 银行卡冲退信息
 ///
-/// Source: alipay-api-facts.md §6 (J2)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.DepositBackInfo
 #[derive(
     Clone,
     Debug,
@@ -48,14 +48,14 @@ pub struct DepositBackInfo {
     ///
     /// Wire name `bank_ack_time`, type `datetime`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 and §6 type it String; the value is a yyyy-MM-dd HH:mm:ss time.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bank_ack_time: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 银行卡冲退金额
     ///
     /// Wire name `dback_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dback_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 银行卡冲退状态。S-成功，F-失败，P-处理中。银行卡冲退失败，资金自动转入用户支付宝余额。
@@ -69,7 +69,7 @@ pub struct DepositBackInfo {
     ///
     /// Wire name `est_bank_receipt_time`, type `datetime`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 and §6 type it String; the value is a yyyy-MM-dd HH:mm:ss time.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub est_bank_receipt_time: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 是否存在银行卡冲退信息。
@@ -82,7 +82,7 @@ pub struct DepositBackInfo {
 }
 /// 因公付支付信息
 ///
-/// Source: alipay-api-facts.md §6 (J2)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.EnterprisePayInfo
 #[derive(
     Clone,
     Debug,
@@ -105,7 +105,7 @@ pub struct EnterprisePayInfo {
     ///
     /// Wire name `invoice_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 是否包含因公付资产
@@ -118,7 +118,7 @@ pub struct EnterprisePayInfo {
 }
 /// 退费信息
 ///
-/// Source: alipay-api-facts.md §6 (J2)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RefundChargeInfo
 #[derive(
     Clone,
     Debug,
@@ -141,7 +141,7 @@ pub struct RefundChargeInfo {
     ///
     /// Wire name `refund_charge_fee`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 签约费率
@@ -161,7 +161,7 @@ pub struct RefundChargeInfo {
 }
 /// 退分润结果
 ///
-/// Source: alipay-api-facts.md §6 (J2)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RefundRoyaltyResult
 #[derive(
     Clone,
     Debug,
@@ -191,7 +191,7 @@ pub struct RefundRoyaltyResult {
     ///
     /// Wire name `refund_amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退分账结果码
@@ -240,7 +240,7 @@ pub struct RefundRoyaltyResult {
 }
 /// 分渠道退费信息
 ///
-/// Source: alipay-api-facts.md §6 (J2)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RefundSubFee
 #[derive(
     Clone,
     Debug,
@@ -256,7 +256,7 @@ pub struct RefundSubFee {
     ///
     /// Wire name `refund_charge_fee`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 签约费率
@@ -269,7 +269,7 @@ pub struct RefundSubFee {
 }
 /// 交易支付的渠道属性
 ///
-/// Source: alipay-api-facts.md §6 (J2); examples from §6 (TS)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.TradeFundBill; examples: the fund_bill_list examples of Alipay's trade API tables as third-party SDKs copy them (not confirmed on an Alipay page)
 #[derive(
     Clone,
     Debug,
@@ -287,7 +287,7 @@ pub struct TradeFundBill {
     ///
     /// Example: `10`
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 银行卡支付时的银行代码
@@ -305,7 +305,7 @@ pub struct TradeFundBill {
     ///
     /// Example: `ALIPAYACCOUNT`
     ///
-    /// Note: Required flag unknown (no source gives it). §6 gives ALIPAYACCOUNT as an example channel.
+    /// Note: Required flag unknown (no source gives it).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_channel: ::std::option::Option<::std::string::String>,
     /// 渠道所使用的资金类型,目前只在资金渠道(fund_channel)是银行卡渠道(BANKCARD)的情况下才返回该信息
@@ -314,7 +314,7 @@ pub struct TradeFundBill {
     ///
     /// Example: `DEBIT_CARD`
     ///
-    /// Note: Required flag unknown (no source gives it). Values from alipay-api-facts.md §6; their Chinese meanings are not in the facts file (they are Alipay's usual wording, as in third-party SDK constants).
+    /// Note: Required flag unknown (no source gives it). Values and meanings from the Javadoc of older releases of com.alipay.api.domain.TradeFundBill (alipay-sdk-java), which end (DEBIT_CARD:借记卡,CREDIT_CARD:信用卡,MIXED_CARD:借贷合一卡); the 4.39.223.ALL Javadoc drops the list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_type: ::std::option::Option<FundType>,
     /// 渠道实际付款金额
@@ -323,13 +323,13 @@ pub struct TradeFundBill {
     ///
     /// Example: `11.21`
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub real_amount: ::std::option::Option<::alipay_runtime::Money>,
 }
 /// 券明细信息
 ///
-/// Source: alipay-api-facts.md §6 (J2)
+/// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.VoucherDetail
 #[derive(
     Clone,
     Debug,
@@ -380,21 +380,21 @@ pub struct VoucherDetail {
     ///
     /// Wire name `amount`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 商家出资（特指发起交易的商家出资金额）
     ///
     /// Wire name `merchant_contribute`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 其他出资方出资金额，可能是支付宝，可能是品牌商，或者其他方，也可能是他们的一起出资
     ///
     /// Wire name `other_contribute`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub other_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 优惠券的其他出资方明细
@@ -410,21 +410,21 @@ pub struct VoucherDetail {
     ///
     /// Wire name `purchase_ant_contribute`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_ant_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 如果使用的这张券是用户购买的，则该字段代表用户在购买这张券时用户实际付款的金额
     ///
     /// Wire name `purchase_buyer_contribute`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_buyer_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 如果使用的这张券是用户购买的，则该字段代表用户在购买这张券时商户优惠的金额
     ///
     /// Wire name `purchase_merchant_contribute`, type `price`, optional.
     ///
-    /// Note: Required flag unknown (no source gives it). J2 types it String; an amount in yuan.
+    /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_merchant_contribute: ::std::option::Option<::alipay_runtime::Money>,
 }

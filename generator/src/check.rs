@@ -1091,6 +1091,25 @@ impl Checker {
                 ));
                 continue;
             }
+            // An absent text means "not published" all the way to the docs;
+            // an empty one would say the same thing less visibly.
+            for (key, text, getter) in [
+                ("message", &e.message, "meaning"),
+                ("action", &e.action, "action"),
+            ] {
+                if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                    self.error(
+                        Diagnostic::at(
+                            file,
+                            format!("{epath}.{key}"),
+                            format!("the error code `{}` has an empty `{key}`", e.code),
+                        )
+                        .help(format!(
+                            "leave `{key}` out where Alipay publishes none: `{getter}()` then returns None and the docs say \"not published\""
+                        )),
+                    );
+                }
+            }
             let variant = e
                 .rust_name
                 .clone()

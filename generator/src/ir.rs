@@ -277,9 +277,9 @@ pub struct ErrorCodeDef {
     pub code: String,
     /// Rust variant.
     pub variant: String,
-    /// What it means.
-    pub message: String,
-    /// What to do.
+    /// What it means; `None` where Alipay publishes no meaning.
+    pub message: Option<String>,
+    /// What to do; `None` where Alipay publishes no fix.
     pub action: Option<String>,
     /// Neither success nor failure.
     pub outcome_unknown: bool,

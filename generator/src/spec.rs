@@ -246,9 +246,11 @@ pub struct RuleSpec {
 pub struct ErrorSpec {
     /// The code as sent in `sub_code`.
     pub code: String,
-    /// What it means, verbatim.
-    pub message: String,
-    /// What to do.
+    /// What it means, verbatim; omitted where Alipay publishes no meaning
+    /// (the code is only listed, e.g. in an SDK's error enum).
+    #[serde(default)]
+    pub message: Option<String>,
+    /// What to do; omitted where Alipay publishes no fix.
     #[serde(default)]
     pub action: Option<String>,
     /// Neither success nor failure.

@@ -602,3 +602,25 @@ fn a_cycle_of_required_fields_is_refused() {
     );
     assert_eq!(err.matches("contains itself").count(), 2, "{err}");
 }
+
+#[test]
+fn error_texts_are_given_or_left_out_never_empty() {
+    // Leaving `message` and `action` out is how a spec says Alipay publishes
+    // none; an empty string would hide that, so it is refused.
+    let text = format!(
+        "{}errors:\n  - {{code: UNPUBLISHED}}\n  - {{code: BLANK_MESSAGE, message: \"\", action: 重试}}\n  - {{code: BLANK_ACTION, message: 失败, action: \"  \"}}\n",
+        method("alipay.a.b", OK_FIELD)
+    );
+    let err = one("alipay.a.b", text);
+    assert_contains(
+        &err,
+        &[
+            "the error code `BLANK_MESSAGE` has an empty `message`",
+            "errors[1].message",
+            "leave `message` out where Alipay publishes none: `meaning()` then returns None",
+            "the error code `BLANK_ACTION` has an empty `action`",
+            "errors[2].action",
+        ],
+    );
+    assert!(!err.contains("UNPUBLISHED"), "{err}");
+}

@@ -7,8 +7,8 @@
 //! enums do not each carry their own copy.
 
 /// What the spec says about one listed value: the value as sent, what it
-/// means, what to do (`""` if the spec says nothing), and whether the outcome
-/// is unknown. Plain literals, so the tables cost little to generate and
+/// means and what to do (each `""` where Alipay publishes nothing), and
+/// whether the outcome is unknown. Plain literals, so the tables cost little to generate and
 /// compile. For generated code only.
 #[doc(hidden)]
 pub type Listed = (&'static str, &'static str, &'static str, bool);
@@ -37,9 +37,10 @@ macro_rules! __open_enum {
             }
 
             /// What the value means, from the document; `None` for values the
-            /// spec does not list.
+            /// spec does not list, and for listed error codes whose meaning
+            /// Alipay does not publish.
             pub fn meaning(&self) -> ::std::option::Option<&'static str> {
-                self.listed().map(|l| l.1)
+                self.listed().map(|l| l.1).filter(|m| !m.is_empty())
             }
         }
 
@@ -165,6 +166,7 @@ mod tests {
     enum Code {
         SystemError,
         Invalid,
+        Bare,
         Unknown(UnknownValue),
     }
 
@@ -172,11 +174,13 @@ mod tests {
         const LISTED: &'static [super::Listed] = &[
             ("SYSTEM_ERROR", "系统繁忙", "用相同的请求号重试", true),
             ("INVALID", "参数有误", "", false),
+            ("BARE", "", "", false),
         ];
         fn position(&self) -> usize {
             match self {
                 Self::SystemError => 0,
                 Self::Invalid => 1,
+                Self::Bare => 2,
                 Self::Unknown(_) => usize::MAX,
             }
         }
@@ -187,6 +191,7 @@ mod tests {
             match value {
                 "SYSTEM_ERROR" => Self::SystemError,
                 "INVALID" => Self::Invalid,
+                "BARE" => Self::Bare,
                 other => Self::Unknown(UnknownValue::__new(other)),
             }
         }
@@ -202,6 +207,16 @@ mod tests {
         assert!(Code::SystemError.is_outcome_unknown());
         assert_eq!(Code::Invalid.action(), None);
         assert!(!Code::Invalid.is_outcome_unknown());
+        // Listed, but Alipay publishes neither a meaning nor a fix.
+        assert_eq!(
+            (
+                Code::Bare.as_str(),
+                Code::Bare.meaning(),
+                Code::Bare.action()
+            ),
+            ("BARE", None, None)
+        );
+        assert_eq!(Code::from_code("BARE"), Code::Bare);
         let new = Code::from_code("NEW");
         assert_eq!(
             (new.as_str(), new.meaning(), new.action()),

@@ -85,8 +85,8 @@ pub fn error_enum(name: &str, doc: Vec<String>, codes: &[ErrorCodeDef]) -> OpenE
                 error_variant(
                     &c.variant,
                     &c.code,
-                    &c.message,
-                    &c.message,
+                    c.message.as_deref(),
+                    c.message.as_deref(),
                     c.action.as_deref(),
                     c.outcome_unknown,
                     c.source.as_deref(),
@@ -98,25 +98,28 @@ pub fn error_enum(name: &str, doc: Vec<String>, codes: &[ErrorCodeDef]) -> OpenE
 }
 
 /// A variant for an error code: its facts, and rustdoc saying them.
-/// `shown_meaning` is the meaning as the docs show it.
+/// `shown_meaning` is the meaning as the docs show it. A meaning or action
+/// Alipay does not publish is `None`: the rustdoc says so, and the table
+/// gets `""`, which `meaning()`/`action()` turn into `None`.
 pub fn error_variant(
     ident: &str,
     code: &str,
-    shown_meaning: &str,
-    meaning: &str,
+    shown_meaning: Option<&str>,
+    meaning: Option<&str>,
     action: Option<&str>,
     outcome_unknown: bool,
     source: Option<&str>,
 ) -> Variant {
-    let mut d = vec![format!(
-        "{}: {}",
-        docs::code(code),
-        docs::prose(shown_meaning).join(" ")
-    )];
-    if let Some(action) = action {
-        d.push(String::new());
-        d.push(format!("What to do: {}", docs::prose(action).join(" ")));
-    }
+    let shown = shown_meaning.map_or_else(
+        || "meaning not published by Alipay.".to_owned(),
+        |m| docs::prose(m).join(" "),
+    );
+    let mut d = vec![format!("{}: {}", docs::code(code), shown)];
+    d.push(String::new());
+    d.push(match action {
+        Some(action) => format!("What to do: {}", docs::prose(action).join(" ")),
+        None => "What to do: not published by Alipay.".to_owned(),
+    });
     if outcome_unknown {
         d.push(String::new());
         d.push("**The outcome is unknown**: neither success nor failure. Resubmit with the same request number, or query.".into());
@@ -129,7 +132,7 @@ pub fn error_variant(
         ident: ident.to_owned(),
         value: code.to_owned(),
         docs: d,
-        meaning: meaning.to_owned(),
+        meaning: meaning.unwrap_or_default().to_owned(),
         action: action.map(str::to_owned),
         outcome_unknown,
     }

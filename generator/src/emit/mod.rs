@@ -151,8 +151,8 @@ fn common(c: &Common) -> TokenStream {
                 enums::error_variant(
                     &g.variant,
                     &g.code,
-                    &shown,
-                    &g.meaning,
+                    Some(&shown),
+                    Some(&g.meaning),
                     g.action.as_deref(),
                     g.outcome_unknown,
                     g.source.as_deref(),

@@ -130,9 +130,9 @@ pub struct GatewayCode {
 pub struct ErrorCode {
     /// As sent in `sub_code`.
     pub code: String,
-    /// What it means.
-    pub message: String,
-    /// What to do.
+    /// What it means; `None` (shown as *not published*) where Alipay publishes none.
+    pub message: Option<String>,
+    /// What to do; `None` (shown as *not published*) where Alipay publishes none.
     pub action: Option<String>,
     /// Neither success nor failure: resend with the same request number, or query.
     pub outcome_unknown: bool,

@@ -54,6 +54,8 @@ pub const PUBLIC_REQUEST_PARAMS: &[PublicParam] = &[
 #[non_exhaustive]
 pub enum GatewayCode {
     /// `10000`: Success: 接口调用成功
+    ///
+    /// What to do: not published by Alipay.
     Success,
     /// `20000`: Service Currently Unavailable: 服务不可用
     ///
@@ -62,6 +64,8 @@ pub enum GatewayCode {
     /// **The outcome is unknown**: neither success nor failure. Resubmit with the same request number, or query.
     ServiceUnavailable,
     /// `40004`: Business Failed: 业务处理失败
+    ///
+    /// What to do: not published by Alipay.
     BusinessFailed,
     /// A value the spec does not list. Read it with [`GatewayCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
     Unknown(::alipay_runtime::UnknownValue),

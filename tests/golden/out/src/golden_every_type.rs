@@ -357,6 +357,20 @@ impl ::alipay_runtime::AlipayRequest for GoldenEveryTypeRequest {
     fn validate(&self) -> ::std::result::Result<(), ::alipay_runtime::Violations> {
         GoldenEveryTypeRequest::validate(self)
     }
+    fn echoes<'a>(
+        &'a self,
+        response: &'a Self::Response,
+    ) -> ::std::vec::Vec<::alipay_runtime::Echo<'a>> {
+        use ::alipay_runtime::Echo as E;
+        ::std::vec::Vec::from([
+            E::new(
+                "trade_no",
+                self.trade_no.as_deref(),
+                response.trade_no.as_deref(),
+                false,
+            ),
+        ])
+    }
 }
 /// The response of `golden.every.type` (the `golden_every_type_response` node): 全类型
 ///
@@ -472,7 +486,15 @@ pub enum GoldenEveryTypeErrorCode {
     /// What to do: 检查交易号
     AcqTradeNotExist,
     /// `isp.weird-code`: 无处理建议
+    ///
+    /// What to do: not published by Alipay.
     IspWeirdCode,
+    /// `LISTED_ONLY`: meaning not published by Alipay.
+    ///
+    /// What to do: not published by Alipay.
+    ///
+    /// Source: golden fixture (a code listed without a published meaning or fix)
+    ListedOnly,
     /// A value the spec does not list. Read it with [`GoldenEveryTypeErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
     Unknown(::alipay_runtime::UnknownValue),
 }
@@ -486,12 +508,14 @@ impl GoldenEveryTypeErrorCode {
         ),
         ("ACQ.TRADE_NOT_EXIST", "交易不存在", "检查交易号", false),
         ("isp.weird-code", "无处理建议", "", false),
+        ("LISTED_ONLY", "", "", false),
     ];
     fn position(&self) -> usize {
         match self {
             Self::SystemError => 0usize,
             Self::AcqTradeNotExist => 1usize,
             Self::IspWeirdCode => 2usize,
+            Self::ListedOnly => 3usize,
             Self::Unknown(_) => usize::MAX,
         }
     }
@@ -502,6 +526,7 @@ impl ::std::convert::From<&str> for GoldenEveryTypeErrorCode {
             "SYSTEM_ERROR" => Self::SystemError,
             "ACQ.TRADE_NOT_EXIST" => Self::AcqTradeNotExist,
             "isp.weird-code" => Self::IspWeirdCode,
+            "LISTED_ONLY" => Self::ListedOnly,
             other => Self::Unknown(::alipay_runtime::UnknownValue::__new(other)),
         }
     }

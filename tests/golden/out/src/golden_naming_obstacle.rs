@@ -262,8 +262,12 @@ pub struct GoldenNamingObstacleResponse {
 #[non_exhaustive]
 pub enum GoldenNamingObstacleErrorCode {
     /// `10000`: 数字开头的错误码
+    ///
+    /// What to do: not published by Alipay.
     V10000,
     /// `Unknown`: 与兜底变体同名
+    ///
+    /// What to do: not published by Alipay.
     UnknownCode,
     /// A value the spec does not list. Read it with [`GoldenNamingObstacleErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
     Unknown(::alipay_runtime::UnknownValue),
