@@ -88,9 +88,11 @@ pub fn check_content<'a>(
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
     variant: NotifyVariant,
 ) -> String {
-    join_sorted(params.into_iter().filter(|(k, _)| {
-        *k != "sign" && (variant == NotifyVariant::V2 || *k != "sign_type")
-    }))
+    join_sorted(
+        params
+            .into_iter()
+            .filter(|(k, _)| *k != "sign" && (variant == NotifyVariant::V2 || *k != "sign_type")),
+    )
 }
 
 /// Verifies a notification's raw `application/x-www-form-urlencoded` body.
