@@ -77,6 +77,8 @@ impl fmt::Display for SignatureError {
     }
 }
 
+impl std::error::Error for SignatureError {}
+
 /// A gateway-level refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewayError {
@@ -105,6 +107,19 @@ impl GatewayError {
             )
     }
 }
+
+impl fmt::Display for GatewayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "gateway error {} {}", self.code, self.msg)?;
+        match (&self.sub_code, &self.sub_msg) {
+            (Some(c), Some(m)) => write!(f, ": {c} ({m})"),
+            (Some(c), None) => write!(f, ": {c}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for GatewayError {}
 
 /// The outcome of a call that moves money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,17 +179,7 @@ impl<C: ErrorCode> fmt::Display for Error<C> {
                     "the response could not be read: {message}; body starts: {excerpt}"
                 )
             }
-            Error::Gateway(g) => write!(
-                f,
-                "gateway error {} {}{}",
-                g.code,
-                g.msg,
-                match (&g.sub_code, &g.sub_msg) {
-                    (Some(c), Some(m)) => format!(": {c} ({m})"),
-                    (Some(c), None) => format!(": {c}"),
-                    _ => String::new(),
-                }
-            ),
+            Error::Gateway(g) => write!(f, "{g}"),
             Error::Business { code, sub_msg, .. } => {
                 write!(f, "business error {}", code.as_str())?;
                 if let Some(m) = sub_msg {
@@ -189,7 +194,22 @@ impl<C: ErrorCode> fmt::Display for Error<C> {
     }
 }
 
-impl<C: ErrorCode> std::error::Error for Error<C> {}
+// The wrapping variants print their inner error's message as their own, so
+// their chain goes on from its source rather than repeating it: a transport
+// failure's source is the HTTP client's error, and its source the I/O error.
+impl<C: ErrorCode> std::error::Error for Error<C> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(t) => std::error::Error::source(t),
+            Error::Signature(s) => std::error::Error::source(s),
+            Error::Gateway(g) => std::error::Error::source(g),
+            Error::InvalidRequest(_)
+            | Error::HttpStatus { .. }
+            | Error::Decode { .. }
+            | Error::Business { .. } => None,
+        }
+    }
+}
 
 /// The first `max` characters of `text`, cut on a character boundary.
 pub(crate) fn excerpt(text: &str, max: usize) -> String {

@@ -237,7 +237,7 @@ impl serde::de::Visitor<'_> for MoneyVisitor {
         if v.is_sign_negative() {
             return Err(E::custom(format!("{v} is negative; amounts cannot be")));
         }
-        if !(v < F64_EXACT_LIMIT) {
+        if !v.is_finite() || v >= F64_EXACT_LIMIT {
             return Err(E::custom(format!(
                 "the JSON number {v} cannot be read exactly: numbers with a fraction are exact \
                  only below 70368744177664 yuan (2^46); send the amount as a JSON string, \
