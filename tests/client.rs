@@ -162,16 +162,8 @@ async fn business_and_gateway_errors_are_typed_and_classified() {
         Ok((200, signed(busy))),
         Ok((200, bad_sig.to_owned())),
         Ok((502, "<html>Bad Gateway</html>".to_owned())),
-        Err(TransportError {
-            delivery: Delivery::NotSent,
-            timed_out: false,
-            message: "connection refused".into(),
-        }),
-        Err(TransportError {
-            delivery: Delivery::MaybeSent,
-            timed_out: true,
-            message: "timed out".into(),
-        }),
+        Err(TransportError::new(Delivery::NotSent, "connection refused")),
+        Err(TransportError::timeout("timed out")),
     ]);
     let result = client.execute(&request()).await;
     assert_eq!(outcome(&result), Outcome::Failed);
@@ -241,13 +233,7 @@ async fn business_and_gateway_errors_are_typed_and_classified() {
 
 #[tokio::test]
 async fn retries_resend_the_same_biz_content_only_when_opted_in() {
-    let timeout = || {
-        Err(TransportError {
-            delivery: Delivery::MaybeSent,
-            timed_out: true,
-            message: "timed out".into(),
-        })
-    };
+    let timeout = || Err(TransportError::timeout("timed out"));
     let busy = r#"{"code":"20000","msg":"Service Currently Unavailable","sub_code":"isp.unknow-error","sub_msg":"系统繁忙"}"#;
     let retrying = Client::with_transport(
         config().retry(Retry {

@@ -43,10 +43,9 @@ fn unsigned(key: &str, node: &str) -> String {
 }
 
 fn transport_error(delivery: Delivery) -> TransportError {
-    TransportError {
-        delivery,
-        timed_out: delivery == Delivery::MaybeSent,
-        message: "scripted".into(),
+    match delivery {
+        Delivery::NotSent => TransportError::new(delivery, "scripted: connection refused"),
+        Delivery::MaybeSent => TransportError::timeout("scripted: no answer"),
     }
 }
 

@@ -11,6 +11,7 @@
 //! signature-algorithm parameters that stricter parsers reject.
 
 use std::fmt;
+use std::sync::Arc;
 
 use md5::{Digest, Md5};
 use x509_parser::certificate::X509Certificate;
@@ -41,12 +42,18 @@ impl fmt::Display for CertRole {
 }
 
 /// A certificate that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A parser's error behind the problem is its
+/// [`source`](std::error::Error::source). Equality compares the role and the
+/// problem.
+#[derive(Debug, Clone)]
 pub struct CertError {
     /// Which certificate.
     pub role: CertRole,
     /// What is wrong.
     pub problem: String,
+    // Arc'd so that the error stays Clone.
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl fmt::Display for CertError {
@@ -55,20 +62,51 @@ impl fmt::Display for CertError {
     }
 }
 
-impl std::error::Error for CertError {}
+impl std::error::Error for CertError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl PartialEq for CertError {
+    fn eq(&self, other: &CertError) -> bool {
+        self.role == other.role && self.problem == other.problem
+    }
+}
+
+impl Eq for CertError {}
+
+impl CertError {
+    /// A problem with the key or certificate in `role`.
+    pub fn new(role: CertRole, problem: impl Into<String>) -> CertError {
+        CertError {
+            role,
+            problem: problem.into(),
+            source: None,
+        }
+    }
+
+    /// The same error, caused by `source`.
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> CertError {
+        self.source = Some(Arc::new(source));
+        self
+    }
+}
 
 fn cert_error(role: CertRole, problem: impl Into<String>) -> CertError {
-    CertError {
-        role,
-        problem: problem.into(),
-    }
+    CertError::new(role, problem)
 }
 
 /// The DER of every certificate in a PEM text.
 pub(crate) fn pem_certificates(text: &str, role: CertRole) -> Result<Vec<Vec<u8>>, CertError> {
     let mut out = Vec::new();
     for pem in Pem::iter_from_buffer(text.as_bytes()) {
-        let pem = pem.map_err(|e| cert_error(role, format!("it is not PEM: {e}")))?;
+        let pem = pem.map_err(|e| cert_error(role, "it is not PEM").with_source(e))?;
         if pem.label != "CERTIFICATE" {
             return Err(cert_error(
                 role,
@@ -89,7 +127,7 @@ pub(crate) fn pem_certificates(text: &str, role: CertRole) -> Result<Vec<Vec<u8>
 pub(crate) fn parse(der: &[u8], role: CertRole) -> Result<X509Certificate<'_>, CertError> {
     x509_parser::parse_x509_certificate(der)
         .map(|(_, cert)| cert)
-        .map_err(|e| cert_error(role, format!("it is not an X.509 certificate: {e}")))
+        .map_err(|e| cert_error(role, "it is not an X.509 certificate").with_source(e))
 }
 
 /// A certificate's SN: `md5_hex(issuer RFC 2253 + decimal serial)`.

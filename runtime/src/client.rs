@@ -45,36 +45,15 @@ struct CertSns {
 }
 
 /// Why a certificate-mode config could not be built.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A key is unusable.
-    Key(KeyError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
     /// A certificate is unusable.
-    Certificate(CertError),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::Key(e) => e.fmt(f),
-            ConfigError::Certificate(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-impl From<KeyError> for ConfigError {
-    fn from(e: KeyError) -> ConfigError {
-        ConfigError::Key(e)
-    }
-}
-
-impl From<CertError> for ConfigError {
-    fn from(e: CertError) -> ConfigError {
-        ConfigError::Certificate(e)
-    }
+    #[error(transparent)]
+    Certificate(#[from] CertError),
 }
 
 impl fmt::Debug for Config {
@@ -120,12 +99,11 @@ impl Config {
         let app_private_key = PrivateKey::from_text(app_private_key, KeyRole::AppPrivateKey)?;
         let alipay_public_key = PublicKey::from_text(alipay_public_key, KeyRole::AlipayPublicKey)?;
         if alipay_public_key.matches(&app_private_key) {
-            return Err(KeyError {
-                role: KeyRole::AlipayPublicKey,
-                problem: "this is your app's own public key (应用公钥), the pair of the app private key; \
-                          responses are signed by Alipay, so use the Alipay public key (支付宝公钥) shown beside it in the console"
-                    .into(),
-            });
+            return Err(KeyError::new(
+                KeyRole::AlipayPublicKey,
+                "this is your app's own public key (应用公钥), the pair of the app private key; \
+                 responses are signed by Alipay, so use the Alipay public key (支付宝公钥) shown beside it in the console",
+            ));
         }
         Ok(Config::build(
             app_id.into(),
@@ -152,10 +130,10 @@ impl Config {
         let one = |text: &str, role: CertRole| -> Result<Vec<u8>, CertError> {
             let mut ders = cert::pem_certificates(text, role)?;
             if ders.len() != 1 {
-                return Err(CertError {
+                return Err(CertError::new(
                     role,
-                    problem: format!("it holds {} certificates; expected one", ders.len()),
-                });
+                    format!("it holds {} certificates; expected one", ders.len()),
+                ));
             }
             Ok(ders.remove(0))
         };
@@ -163,10 +141,10 @@ impl Config {
         let app = cert::parse(&app_der, CertRole::AppCertificate)?;
         let app_public = PublicKey::from_der(app.public_key().raw, KeyRole::AppPublicKey)?;
         if !app_public.matches(&app_private_key) {
-            return Err(CertError {
-                role: CertRole::AppCertificate,
-                problem: "its public key is not the pair of the app private key (a certificate of another app, or Alipay's?)".into(),
-            }
+            return Err(CertError::new(
+                CertRole::AppCertificate,
+                "its public key is not the pair of the app private key (a certificate of another app, or Alipay's?)",
+            )
             .into());
         }
         let alipay_der = one(alipay_cert, CertRole::AlipayCertificate)?;
@@ -174,11 +152,10 @@ impl Config {
         let alipay_public_key =
             PublicKey::from_der(alipay.public_key().raw, KeyRole::AlipayPublicKey)?;
         if alipay_public_key.matches(&app_private_key) {
-            return Err(CertError {
-                role: CertRole::AlipayCertificate,
-                problem: "this is the app's own certificate; use alipayCertPublicKey_RSA2.crt"
-                    .into(),
-            }
+            return Err(CertError::new(
+                CertRole::AlipayCertificate,
+                "this is the app's own certificate; use alipayCertPublicKey_RSA2.crt",
+            )
             .into());
         }
         let sns = CertSns {
@@ -257,8 +234,9 @@ impl Config {
     }
 }
 
-/// Per-call public parameters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Per-call public parameters. Its `Debug` redacts `app_auth_token`: the
+/// token lets anyone call on the merchant's behalf.
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallOptions {
     /// `app_auth_token`, for ISVs calling on a merchant's behalf.
@@ -267,6 +245,19 @@ pub struct CallOptions {
     pub notify_url: Option<String>,
     /// `return_url`, for page methods.
     pub return_url: Option<String>,
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOptions")
+            .field(
+                "app_auth_token",
+                &self.app_auth_token.as_ref().map(|_| "(redacted)"),
+            )
+            .field("notify_url", &self.notify_url)
+            .field("return_url", &self.return_url)
+            .finish()
+    }
 }
 
 impl CallOptions {

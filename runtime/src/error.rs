@@ -1,21 +1,26 @@
 //! One error type whose variants a caller can act on, and the outcome of a
 //! money-moving call: succeeded, failed, or unknown.
 
-use std::fmt;
-
 use crate::api::{ErrorCode, Violations};
 use crate::transport::{Delivery, TransportError};
 
 /// Why a call did not return a verified success. `C` is the method's
 /// business error-code enum.
-#[derive(Debug)]
+///
+/// The wrapping variants print their inner error's message as their own, so
+/// their chain goes on from its source rather than repeating it: a transport
+/// failure's source is the HTTP client's error, and its source the I/O error.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error<C> {
+pub enum Error<C: ErrorCode> {
     /// The request breaks the spec's constraints; it was never sent.
+    #[error("invalid request, not sent: {0}")]
     InvalidRequest(Violations),
     /// The request could not be sent, or no response came back.
+    #[error(transparent)]
     Transport(TransportError),
     /// The gateway answered with an HTTP error status.
+    #[error("the gateway answered HTTP {status}: {excerpt}")]
     HttpStatus {
         /// The status code.
         status: u16,
@@ -23,23 +28,29 @@ pub enum Error<C> {
         excerpt: String,
     },
     /// The response's signature is missing or wrong: nothing in it is trusted.
+    #[error(transparent)]
     Signature(SignatureError),
     /// The response could not be read.
+    #[error("the response could not be read: {message}; body starts: {excerpt}")]
     Decode {
         /// What is wrong.
         message: String,
         /// The start of the body.
         excerpt: String,
     },
-    /// The gateway refused the call (any code but 10000 and 40004).
+    /// The gateway refused the call (any code but 10000 and 40004), or the
+    /// node that says so is not trusted (see [`GatewayError::is_trusted_refusal`]).
+    #[error(transparent)]
     Gateway(GatewayError),
     /// The response is genuine (its signature verifies) but does not answer
     /// this request: an identifier it echoes differs from what was sent, or a
     /// success leaves out one its spec requires. It may be another request's
     /// answer replayed; the outcome is unknown.
+    #[error(transparent)]
     Mismatch(Mismatch),
     /// The method refused the call: `40004 Business Failed` with a typed
     /// business code, verified and under the method's own key.
+    #[error("{}", business_message(code, sub_msg.as_deref()))]
     Business {
         /// The business code.
         code: C,
@@ -53,37 +64,33 @@ pub enum Error<C> {
 }
 
 /// A signature problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignatureError {
     /// A success response carried no signature.
+    #[error("the success response is not signed")]
     Missing,
     /// The signature does not match the response.
+    #[error(
+        "the response signature does not verify with the Alipay public key (tampered, or the wrong key is configured)"
+    )]
     Mismatch,
     /// The response names a certificate other than the configured one.
+    #[error(
+        "the response is signed with certificate {cert_sn}, not the configured Alipay certificate"
+    )]
     UnknownCertificate {
         /// The `alipay_cert_sn` it named.
         cert_sn: String,
     },
 }
 
-impl fmt::Display for SignatureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SignatureError::Missing => f.write_str("the success response is not signed"),
-            SignatureError::Mismatch => f.write_str(
-                "the response signature does not verify with the Alipay public key (tampered, or the wrong key is configured)",
-            ),
-            SignatureError::UnknownCertificate { cert_sn } => write!(
-                f,
-                "the response is signed with certificate {cert_sn}, not the configured Alipay certificate"
-            ),
-        }
-    }
-}
-
 /// A verified response whose echoed identifiers do not match the request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{}; the outcome is unknown: query this request by its identifiers (or resend it unchanged) before treating it as done or failed",
+    mismatch_message(self)
+)]
 #[non_exhaustive]
 pub struct Mismatch {
     /// The method called.
@@ -97,27 +104,20 @@ pub struct Mismatch {
     pub received: Option<String>,
 }
 
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Mismatch {
-            method,
-            field,
-            sent,
-            received,
-        } = self;
-        match received {
-            Some(received) => write!(
-                f,
-                "the verified {method} response answers another request: its {field} is `{received}`, this request sent `{sent}`"
-            )?,
-            None => write!(
-                f,
-                "the verified {method} success does not carry {field}, which its spec requires, so it cannot be bound to this request ({field} `{sent}`)"
-            )?,
-        }
-        f.write_str(
-            "; the outcome is unknown: query this request by its identifiers (or resend it unchanged) before treating it as done or failed",
-        )
+fn mismatch_message(m: &Mismatch) -> String {
+    let Mismatch {
+        method,
+        field,
+        sent,
+        received,
+    } = m;
+    match received {
+        Some(received) => format!(
+            "the verified {method} response answers another request: its {field} is `{received}`, this request sent `{sent}`"
+        ),
+        None => format!(
+            "the verified {method} success does not carry {field}, which its spec requires, so it cannot be bound to this request ({field} `{sent}`)"
+        ),
     }
 }
 
@@ -133,7 +133,8 @@ pub enum ResponseKey {
 }
 
 /// A gateway-level refusal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", gateway_message(self))]
 #[non_exhaustive]
 pub struct GatewayError {
     /// The gateway code, e.g. `40002`; `alipay_api::common::GatewayCode::from`
@@ -190,6 +191,25 @@ impl GatewayError {
     }
 }
 
+fn gateway_message(g: &GatewayError) -> String {
+    let mut out = format!("gateway error {} {}", g.code, g.msg);
+    match (&g.sub_code, &g.sub_msg) {
+        (Some(c), Some(m)) => out += &format!(": {c} ({m})"),
+        (Some(c), None) => out += &format!(": {c}"),
+        _ => {}
+    }
+    out += match (g.verified, g.key) {
+        (true, ResponseKey::Method) => "",
+        (false, ResponseKey::Method) => {
+            " [unsigned, so not trusted: the outcome is unknown; query before deciding]"
+        }
+        (_, ResponseKey::ErrorResponse) => {
+            " [under error_response, not the method's own key, so not trusted: the outcome is unknown; query before deciding]"
+        }
+    };
+    out
+}
+
 /// The outcome of a call that moves money.
 ///
 /// `Failed` is a promise that no money moved and a new request is safe, so
@@ -244,54 +264,16 @@ pub fn outcome<T, C: ErrorCode>(result: &Result<T, Error<C>>) -> Outcome {
     }
 }
 
-impl<C: ErrorCode> fmt::Display for Error<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::InvalidRequest(v) => write!(f, "invalid request, not sent: {v}"),
-            Error::Transport(t) => write!(f, "{t}"),
-            Error::HttpStatus { status, excerpt } => {
-                write!(f, "the gateway answered HTTP {status}: {excerpt}")
-            }
-            Error::Signature(s) => write!(f, "{s}"),
-            Error::Decode { message, excerpt } => {
-                write!(
-                    f,
-                    "the response could not be read: {message}; body starts: {excerpt}"
-                )
-            }
-            Error::Mismatch(m) => write!(f, "{m}"),
-            Error::Gateway(g) => {
-                write!(f, "gateway error {} {}", g.code, g.msg)?;
-                match (&g.sub_code, &g.sub_msg) {
-                    (Some(c), Some(m)) => write!(f, ": {c} ({m})")?,
-                    (Some(c), None) => write!(f, ": {c}")?,
-                    _ => {}
-                }
-                match (g.verified, g.key) {
-                    (true, ResponseKey::Method) => Ok(()),
-                    (false, ResponseKey::Method) => f.write_str(
-                        " [unsigned, so not trusted: the outcome is unknown; query before deciding]",
-                    ),
-                    (_, ResponseKey::ErrorResponse) => f.write_str(
-                        " [under error_response, not the method's own key, so not trusted: the outcome is unknown; query before deciding]",
-                    ),
-                }
-            }
-            Error::Business { code, sub_msg, .. } => {
-                write!(f, "business error {}", code.as_str())?;
-                if let Some(m) = sub_msg {
-                    write!(f, " ({m})")?;
-                }
-                if let Some(action) = code.action() {
-                    write!(f, "; what to do: {action}")?;
-                }
-                Ok(())
-            }
-        }
+fn business_message<C: ErrorCode>(code: &C, sub_msg: Option<&str>) -> String {
+    let mut out = format!("business error {}", code.as_str());
+    if let Some(m) = sub_msg {
+        out += &format!(" ({m})");
     }
+    if let Some(action) = code.action() {
+        out += &format!("; what to do: {action}");
+    }
+    out
 }
-
-impl<C: ErrorCode> std::error::Error for Error<C> {}
 
 /// The first `max` characters of `text`, cut on a character boundary.
 pub(crate) fn excerpt(text: &str, max: usize) -> String {

@@ -9,6 +9,7 @@
 //! Alipay SDK.
 
 use std::fmt;
+use std::sync::Arc;
 
 use aws_lc_rs::rsa::KeyPair;
 use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey};
@@ -45,12 +46,18 @@ impl fmt::Display for KeyRole {
 }
 
 /// A key that could not be used, with what is wrong and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A parser's error behind the problem is its
+/// [`source`](std::error::Error::source). Equality compares the role and the
+/// problem.
+#[derive(Debug, Clone)]
 pub struct KeyError {
     /// Which key.
     pub role: KeyRole,
     /// What is wrong with it.
     pub problem: String,
+    // Arc'd so that the error stays Clone.
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl fmt::Display for KeyError {
@@ -71,13 +78,44 @@ impl fmt::Display for KeyError {
     }
 }
 
-impl std::error::Error for KeyError {}
+impl std::error::Error for KeyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl PartialEq for KeyError {
+    fn eq(&self, other: &KeyError) -> bool {
+        self.role == other.role && self.problem == other.problem
+    }
+}
+
+impl Eq for KeyError {}
+
+impl KeyError {
+    /// A problem with the key or certificate in `role`.
+    pub fn new(role: KeyRole, problem: impl Into<String>) -> KeyError {
+        KeyError {
+            role,
+            problem: problem.into(),
+            source: None,
+        }
+    }
+
+    /// The same error, caused by `source`.
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> KeyError {
+        self.source = Some(Arc::new(source));
+        self
+    }
+}
 
 fn key_error(role: KeyRole, problem: impl Into<String>) -> KeyError {
-    KeyError {
-        role,
-        problem: problem.into(),
-    }
+    KeyError::new(role, problem)
 }
 
 /// An RSA private key that signs. Never printed: its `Debug` shows only its
@@ -161,7 +199,7 @@ fn base64_decode(text: &str, role: KeyRole) -> Result<Zeroizing<Vec<u8>>, KeyErr
     STANDARD
         .decode(compact.as_bytes())
         .map(Zeroizing::new)
-        .map_err(|e| key_error(role, format!("it is neither PEM nor valid base64 ({e})")))
+        .map_err(|e| key_error(role, "it is neither PEM nor valid base64").with_source(e))
 }
 
 /// The length a DER SEQUENCE header declares for the whole structure.
@@ -309,7 +347,7 @@ impl PublicKey {
         if is_public_key(der) {
             let parse = |algorithm| {
                 ParsedPublicKey::new(algorithm, der)
-                    .map_err(|e| key_error(role, format!("aws-lc rejects it: {e}")))
+                    .map_err(|e| key_error(role, "aws-lc rejects it").with_source(e))
             };
             return Ok(PublicKey {
                 rsa2: parse(&signature::RSA_PKCS1_2048_8192_SHA256)?,

@@ -25,8 +25,12 @@ pub struct Money {
     fen: u64,
 }
 
-/// Integer digits allowed before the point: keeps `yuan * 100` inside `u64`.
-const MAX_INTEGER_DIGITS: usize = 16;
+/// Why an amount above `u64::MAX` fen (184467440737095516.15 yuan) is refused.
+const TOO_LARGE: &str = "too large: the largest amount is 184467440737095516.15";
+
+/// JSON numbers with a fraction are read through `f64` only below this many
+/// yuan (2^46); see [`MoneyVisitor::visit_f64`].
+const F64_EXACT_LIMIT: f64 = 70_368_744_177_664.0;
 
 impl Money {
     /// Zero yuan.
@@ -118,10 +122,7 @@ impl FromStr for Money {
         if int.len() > 1 && int.starts_with('0') {
             return err("leading zeros are not allowed");
         }
-        if int.len() > MAX_INTEGER_DIGITS {
-            return err("too large");
-        }
-        let mut fen: u64 = int.bytes().fold(0, |acc, b| acc * 10 + u64::from(b - b'0')) * 100;
+        let mut cents = 0;
         if let Some(frac) = frac {
             if frac.is_empty() {
                 return err("no digits after the decimal point");
@@ -132,10 +133,22 @@ impl FromStr for Money {
             if frac.len() > 2 {
                 return err("more than two decimals");
             }
-            let digits: Vec<u64> = frac.bytes().map(|b| u64::from(b - b'0')).collect();
-            fen += digits[0] * 10 + digits.get(1).copied().unwrap_or(0);
+            let digit = |i: usize| frac.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
+            cents = digit(0) * 10 + digit(1);
         }
-        Ok(Money { fen })
+        // Checked all the way, so the bound is exactly u64::MAX fen: the
+        // largest integer part, 184467440737095516, takes at most 15 fen.
+        let fen = int
+            .bytes()
+            .try_fold(0u64, |acc, b| {
+                acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+            })
+            .and_then(|yuan| yuan.checked_mul(100))
+            .and_then(|fen| fen.checked_add(cents));
+        match fen {
+            Some(fen) => Ok(Money { fen }),
+            None => err(TOO_LARGE),
+        }
     }
 }
 
@@ -184,11 +197,10 @@ impl serde::de::Visitor<'_> for MoneyVisitor {
         v.parse().map_err(E::custom)
     }
 
-    // Some of Alipay's own samples send amounts as JSON numbers. An integer is
-    // exact; a float is read back through its shortest decimal form, which is
-    // the literal that was written, so `8.88` stays 888 fen.
+    // Some of Alipay's own samples send amounts as JSON numbers. An integer
+    // arrives as u64 (or i64) and is exact.
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
-        Money::from_yuan(v).ok_or_else(|| E::custom(format!("{v} yuan is too large")))
+        Money::from_yuan(v).ok_or_else(|| E::custom(format!("{v} yuan is {TOO_LARGE}")))
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
@@ -197,7 +209,41 @@ impl serde::de::Visitor<'_> for MoneyVisitor {
             .and_then(|v| self.visit_u64(v))
     }
 
+    /// A JSON number with a fraction or an exponent. serde_json hands it over
+    /// as the nearest `f64` and its text is gone (only its
+    /// `arbitrary_precision` feature keeps it, and that would change number
+    /// handling for every crate in the user's build), so the amount is
+    /// recovered from the `f64`, where that is exact, and refused elsewhere.
+    ///
+    /// Why that is exact below 2^46 yuan: there doubles are at most 2^-7
+    /// apart, so the nearest double `x` to a text `d` with at most two
+    /// decimals is within 2^-8 < 0.005 of it, and so is every decimal that
+    /// rounds to `x`. No other value with two decimals is that close to `d`,
+    /// so any other decimal rounding to `x` has a non-zero digit past the
+    /// hundredths, and more significant digits than `d` (it cannot start a
+    /// place higher; it starts a place lower only when `d` is a power of ten,
+    /// one digit). `{}` prints the shortest decimal that rounds to an `f64`,
+    /// so it prints `d`. serde_json rounds to the nearest double here even
+    /// without its `float_roundtrip` feature: `d`'s digits (below 2^53)
+    /// convert exactly and one division by 10 or 100 rounds correctly. The
+    /// property tests in `tests/money.rs` check it across the range.
+    ///
+    /// From 2^46 on, doubles are 2^-6 or more apart and the cents are lost:
+    /// `4864201994246235.41` arrives as `4864201994246236.0` (doubles are 1
+    /// apart there). Such numbers are refused rather than read as another amount.
+    /// (A text whose extra decimals are finer than a double can tell, such as
+    /// `8.8800000000000000001`, cannot be told from `8.88` and reads as it.)
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
+        if v.is_sign_negative() {
+            return Err(E::custom(format!("{v} is negative; amounts cannot be")));
+        }
+        if !v.is_finite() || v >= F64_EXACT_LIMIT {
+            return Err(E::custom(format!(
+                "the JSON number {v} cannot be read exactly: numbers with a fraction are exact \
+                 only below 70368744177664 yuan (2^46); send the amount as a JSON string, \
+                 e.g. \"4864201994246235.41\""
+            )));
+        }
         self.visit_str(&v.to_string())
     }
 }
@@ -234,7 +280,11 @@ mod tests {
             (" 1.00", "only the ASCII digits 0-9 and one `.` are allowed"),
             ("１.00", "only the ASCII digits 0-9 and one `.` are allowed"),
             ("1.0.0", "only the ASCII digits 0-9 and one `.` are allowed"),
-            ("99999999999999999", "too large"),
+            ("184467440737095516.16", TOO_LARGE),
+            ("184467440737095516.2", TOO_LARGE),
+            ("184467440737095517", TOO_LARGE),
+            ("1844674407370955160", TOO_LARGE),
+            ("99999999999999999999999999999999", TOO_LARGE),
         ] {
             let err = text.parse::<Money>().unwrap_err();
             assert_eq!(err.reason(), reason, "{text:?}");

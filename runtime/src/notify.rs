@@ -3,14 +3,20 @@
 //! The body is form-decoded exactly once (decoding `passback_params` twice is
 //! the classic bug). V1, for payment notifications, leaves both `sign` and
 //! `sign_type` out of the signed content; V2 leaves out only `sign`.
+//!
+//! Unlike a request's sign content, the check content keeps parameters whose
+//! value is empty (`buyer_logon_id=`), as Alipay's Java SDK
+//! (`AlipaySignature.getSignCheckContentV1/V2`) and Node SDK
+//! (`checkNotifySignV2`) do: Alipay signs them, so dropping them rejects
+//! genuine notifications, and would let anyone add empty parameters that no
+//! signature covers.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use crate::datetime::DateTime;
 use crate::keys::PublicKey;
 use crate::money::Money;
-use crate::sign::{SignType, sign_content, verify};
+use crate::sign::{SignType, join_sorted, verify};
 
 /// Which parameters the signature covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,33 +28,24 @@ pub enum NotifyVariant {
 }
 
 /// Why a notification is not trusted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NotifyError {
     /// No `sign` parameter.
+    #[error("the notification has no `sign` parameter")]
     MissingSign,
     /// A parameter appears twice.
+    #[error("the notification has the parameter `{0}` twice")]
     DuplicateParam(String),
     /// `sign_type` names an algorithm this build does not support.
+    #[error("the notification's sign_type `{0}` is not supported")]
     UnsupportedSignType(String),
     /// The signature does not verify with the Alipay public key.
+    #[error(
+        "the notification's signature does not verify with the Alipay public key (forged, altered, or decoded twice)"
+    )]
     Mismatch,
 }
-
-impl fmt::Display for NotifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NotifyError::MissingSign => f.write_str("the notification has no `sign` parameter"),
-            NotifyError::DuplicateParam(p) => write!(f, "the notification has the parameter `{p}` twice"),
-            NotifyError::UnsupportedSignType(t) => write!(f, "the notification's sign_type `{t}` is not supported"),
-            NotifyError::Mismatch => f.write_str(
-                "the notification's signature does not verify with the Alipay public key (forged, altered, or decoded twice)",
-            ),
-        }
-    }
-}
-
-impl std::error::Error for NotifyError {}
 
 /// A verified notification: its parameters, decoded once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +70,21 @@ impl Notification {
     }
 }
 
+/// The string a notification's signature covers: every parameter but `sign`
+/// (and, for [`NotifyVariant::V1`], `sign_type`), **empty values included**,
+/// sorted by key (byte order), `k=v` joined with `&`, values decoded once and
+/// otherwise raw. Useful to sign notifications in tests.
+pub fn check_content<'a>(
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    variant: NotifyVariant,
+) -> String {
+    join_sorted(
+        params
+            .into_iter()
+            .filter(|(k, _)| *k != "sign" && (variant == NotifyVariant::V2 || *k != "sign_type")),
+    )
+}
+
 /// Verifies a notification's raw `application/x-www-form-urlencoded` body.
 pub fn verify_notification(
     body: &[u8],
@@ -92,11 +104,9 @@ pub fn verify_notification(
             SignType::parse(t).ok_or_else(|| NotifyError::UnsupportedSignType(t.to_owned()))?
         }
     };
-    let content = sign_content(
-        params
-            .iter()
-            .filter(|(k, _)| variant == NotifyVariant::V2 || k.as_str() != "sign_type")
-            .map(|(k, v)| (k.as_str(), v.as_str())),
+    let content = check_content(
+        params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        variant,
     );
     if !verify(alipay_public_key, sign_type, &content, signature) {
         return Err(NotifyError::Mismatch);

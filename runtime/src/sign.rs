@@ -1,8 +1,9 @@
 //! The v2 gateway's signing protocol, byte for byte.
 //!
-//! The sign content is every parameter except `sign`, empty values dropped,
-//! keys sorted by byte, joined as `k=v` with `&`, values raw (not URL-encoded,
-//! not trimmed), UTF-8. The signature is RSASSA-PKCS1-v1_5 over it with
+//! A request's sign content is every parameter except `sign`, empty values
+//! dropped, keys sorted by byte, joined as `k=v` with `&`, values raw (not
+//! URL-encoded, not trimmed), UTF-8. A notification's check content keeps
+//! empty values (see [`crate::notify`]). The signature is RSASSA-PKCS1-v1_5 over it with
 //! SHA-256 (`RSA2`) or SHA-1 (legacy `RSA`), in standard base64.
 
 use std::collections::BTreeMap;
@@ -52,13 +53,22 @@ impl fmt::Display for SignType {
     }
 }
 
-/// The string that is signed: every parameter but `sign` whose value is not
+/// The string a request signs: every parameter but `sign` whose value is not
 /// empty, sorted by key (byte order), `k=v` joined with `&`, values raw.
+///
+/// Dropping empty values is Alipay's rule for requests only; notifications
+/// are checked over every parameter ([`crate::notify::check_content`]).
 pub fn sign_content<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let sorted: BTreeMap<&str, &str> = params
-        .into_iter()
-        .filter(|(k, v)| *k != "sign" && !v.is_empty())
-        .collect();
+    join_sorted(
+        params
+            .into_iter()
+            .filter(|(k, v)| *k != "sign" && !v.is_empty()),
+    )
+}
+
+/// `params` sorted by key (byte order), `k=v` joined with `&`, values raw.
+pub(crate) fn join_sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let sorted: BTreeMap<&str, &str> = params.into_iter().collect();
     let mut out = String::new();
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {

@@ -131,3 +131,41 @@ fn a_root_bundle_without_rsa_roots_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_certificate_error_chains_to_the_parser_error() {
+    use std::error::Error as _;
+    let garbage = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let err = root_cert_sn(garbage).unwrap_err();
+    assert_eq!(err.role, CertRole::AlipayRootCertificate);
+    assert_eq!(err.problem, "it is not an X.509 certificate");
+    let cause = err.source().expect("the X.509 parser's error");
+    assert!(!cause.to_string().is_empty());
+
+    // A config error prints its key or certificate error, and chains on from
+    // that error's cause.
+    let err = Config::with_certificates(
+        "2014072300007148",
+        "hello world",
+        &file("certs/app.crt"),
+        &file("certs/alipay.crt"),
+        &file("certs/alipay_root_bundle.crt"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ConfigError::Key(_)), "{err}");
+    assert!(err.to_string().contains("neither PEM nor valid base64"));
+    assert!(
+        err.source()
+            .expect("the key error's cause")
+            .to_string()
+            .contains("Invalid")
+    );
+    let err = with_certs(
+        "app_private_pkcs8.txt",
+        "certs/app.crt",
+        "certs/alipay.crt",
+        "content_basic.txt",
+    )
+    .unwrap_err();
+    assert!(err.source().is_none(), "no cause behind a missing block");
+}

@@ -2,9 +2,9 @@
 
 use alipay_runtime::keys::{KeyRole, PrivateKey, PublicKey};
 use alipay_runtime::notify::{
-    FundRefundNotification, NotifyError, NotifyVariant, verify_notification,
+    FundRefundNotification, NotifyError, NotifyVariant, check_content, verify_notification,
 };
-use alipay_runtime::sign::{SignType, sign, sign_content};
+use alipay_runtime::sign::{SignType, sign};
 use alipay_runtime::{DateTime, Money};
 
 fn vector(name: &str) -> String {
@@ -49,12 +49,7 @@ const PARAMS: &[(&str, &str)] = &[
 fn signed_body(variant: NotifyVariant) -> String {
     let mut params: Vec<(&str, &str)> = PARAMS.to_vec();
     params.push(("sign_type", "RSA2"));
-    let content = sign_content(
-        params
-            .iter()
-            .copied()
-            .filter(|(k, _)| variant == NotifyVariant::V2 || *k != "sign_type"),
-    );
+    let content = check_content(params.iter().copied(), variant);
     let signature = sign(&alipay_private(), SignType::Rsa2, &content);
     form_body(params.iter().copied().chain([("sign", signature.as_str())]))
 }
@@ -119,6 +114,12 @@ fn tampering_and_wrong_keys_are_rejected() {
         verify_notification(unsigned.as_bytes(), &alipay_public(), NotifyVariant::V1),
         Err(NotifyError::MissingSign)
     );
+    // An empty parameter the signature does not cover.
+    let added = format!("{body}&foo=");
+    assert_eq!(
+        verify_notification(added.as_bytes(), &alipay_public(), NotifyVariant::V1),
+        Err(NotifyError::Mismatch)
+    );
     let twice = format!("{body}&amount=1.00");
     assert_eq!(
         verify_notification(twice.as_bytes(), &alipay_public(), NotifyVariant::V1),
@@ -157,7 +158,7 @@ fn the_refund_notification_is_typed() {
     assert_eq!(refund.out_order_no, None);
 
     let other = form_body([("notify_type", "trade_status_sync")]);
-    let content = sign_content([("notify_type", "trade_status_sync")]);
+    let content = check_content([("notify_type", "trade_status_sync")], NotifyVariant::V1);
     let body = format!(
         "{other}&sign={}",
         form_body([(
@@ -168,4 +169,65 @@ fn the_refund_notification_is_typed() {
     );
     let n = verify_notification(body.as_bytes(), &alipay_public(), NotifyVariant::V1).unwrap();
     assert_eq!(FundRefundNotification::from_notification(&n), None);
+}
+
+/// A notification as Alipay sends it, with an empty `buyer_logon_id`; the
+/// signatures come from OpenSSL over the check content the Java SDK builds
+/// (`make-vectors.sh`), not from this crate.
+const WITH_EMPTY: &[(&str, &str)] = &[
+    ("notify_type", "fund_stdtrustee_refund.success"),
+    ("notify_id", "2017122800222103925001451000538212"),
+    ("notify_time", "2017-12-28 10:39:26"),
+    ("app_id", "2014072300007148"),
+    ("auth_no", "2017122810002001950287006752"),
+    ("buyer_logon_id", ""),
+    ("out_request_no", "refund20171228254"),
+    ("operation_id", "20171228312616259502"),
+    ("amount", "0.01"),
+    ("status", "SUCCESS"),
+    ("gmt_trans", "2017-12-28 10:39:25"),
+    ("charset", "utf-8"),
+    ("version", "1.0"),
+    ("sign_type", "RSA2"),
+];
+
+#[test]
+fn empty_values_are_part_of_the_check_content() {
+    for (variant, name) in [
+        (NotifyVariant::V1, "notify_empty_v1"),
+        (NotifyVariant::V2, "notify_empty_v2"),
+    ] {
+        assert_eq!(
+            check_content(WITH_EMPTY.iter().copied(), variant),
+            vector(&format!("content_{name}.txt")),
+            "{variant:?}"
+        );
+        let signature = vector(&format!("sig_{name}_rsa2_alipay.txt"));
+        let body = form_body(
+            WITH_EMPTY
+                .iter()
+                .copied()
+                .chain([("sign", signature.as_str())]),
+        );
+        let n = verify_notification(body.as_bytes(), &alipay_public(), variant)
+            .unwrap_or_else(|e| panic!("{variant:?}: a genuine notification is rejected: {e}"));
+        assert_eq!(n.get("buyer_logon_id"), Some(""));
+
+        // An empty parameter no signature covers is an alteration.
+        for added in [format!("{body}&foo="), format!("foo&{body}")] {
+            assert_eq!(
+                verify_notification(added.as_bytes(), &alipay_public(), variant),
+                Err(NotifyError::Mismatch),
+                "{variant:?}: {added}"
+            );
+        }
+        // And so is dropping the empty one.
+        let dropped = body.replace("buyer_logon_id=&", "");
+        assert_ne!(dropped, body);
+        assert_eq!(
+            verify_notification(dropped.as_bytes(), &alipay_public(), variant),
+            Err(NotifyError::Mismatch),
+            "{variant:?}"
+        );
+    }
 }

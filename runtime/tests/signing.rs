@@ -201,3 +201,19 @@ fn private_keys_never_show_in_debug() {
     let secret = vector("app_private_pkcs8.txt");
     assert!(!shown.contains(&secret[40..60]));
 }
+
+#[test]
+fn a_key_error_chains_to_the_decoder_error() {
+    use std::error::Error as _;
+    let err = PrivateKey::from_text("hello world", KeyRole::AppPrivateKey).unwrap_err();
+    assert_eq!(err.problem, "it is neither PEM nor valid base64");
+    let cause = err.source().expect("the base64 decoder's error");
+    assert!(
+        cause.to_string().contains("Invalid"),
+        "the decoder says what is wrong: {cause}"
+    );
+    // Said once: the message does not repeat its cause.
+    assert!(!err.to_string().contains(&cause.to_string()), "{err}");
+    let no_cause = PrivateKey::from_text("", KeyRole::AppPrivateKey).unwrap_err();
+    assert!(no_cause.source().is_none());
+}

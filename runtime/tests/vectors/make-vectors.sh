@@ -51,6 +51,12 @@ printf '%s' 'app_id=2014072300007148&biz_content={"auth_no":"2017122810002001950
 printf '%s' 'a=1&b=x&y=z%20&c=中文 值&d={"k":"v=1&w=2"}' > content_special.txt
 printf '%s' '{"code":"10000","msg":"Success","amount":"0.01","auth_no":"2017122810002001950287006752","gmt_trans":"2017-12-28 10:39:25","operation_id":"20171228312616259502","out_request_no":"refund20171228254","status":"SUCCESS"}' > content_response.txt
 
+# Notification check contents (what Alipay signs, as its Java SDK's
+# getSignCheckContentV1/V2 builds them): sorted, `sign` left out (and
+# `sign_type` for V1), the empty `buyer_logon_id` KEPT.
+printf '%s' 'amount=0.01&app_id=2014072300007148&auth_no=2017122810002001950287006752&buyer_logon_id=&charset=utf-8&gmt_trans=2017-12-28 10:39:25&notify_id=2017122800222103925001451000538212&notify_time=2017-12-28 10:39:26&notify_type=fund_stdtrustee_refund.success&operation_id=20171228312616259502&out_request_no=refund20171228254&status=SUCCESS&version=1.0' > content_notify_empty_v1.txt
+printf '%s' 'amount=0.01&app_id=2014072300007148&auth_no=2017122810002001950287006752&buyer_logon_id=&charset=utf-8&gmt_trans=2017-12-28 10:39:25&notify_id=2017122800222103925001451000538212&notify_time=2017-12-28 10:39:26&notify_type=fund_stdtrustee_refund.success&operation_id=20171228312616259502&out_request_no=refund20171228254&sign_type=RSA2&status=SUCCESS&version=1.0' > content_notify_empty_v2.txt
+
 # ---------------------------------------------------------------- signatures
 # sign <content> <rsa2|rsa> <key name>
 sign() {
@@ -83,6 +89,8 @@ for content in basic special response; do
 done
 sign response rsa2 alipay
 sign response rsa  alipay
+sign notify_empty_v1 rsa2 alipay
+sign notify_empty_v2 rsa2 alipay
 
 # Negative sanity: an app signature must NOT verify with the alipay key.
 base64 -d sig_response_rsa2_app.txt > "$TMP/sig.bin"
