@@ -30,8 +30,10 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod naming;
+pub mod shape;
 pub mod spec;
 pub mod write;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::fmt;
