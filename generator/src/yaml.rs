@@ -308,12 +308,14 @@ pub fn flow_depth(text: &str, limit: usize) -> Option<(usize, usize)> {
         } else if state == State::Comment {
             state = State::Token;
         }
-        let chars: Vec<char> = line.chars().collect();
+        // Bytes, not chars: every character that matters is ASCII, and no
+        // byte of a multi-byte UTF-8 character is.
+        let chars = line.as_bytes();
         let mut i = 0;
         while i < chars.len() {
-            let c = chars[i];
-            let prev_blank = i == 0 || chars[i - 1] == ' ' || chars[i - 1] == '\t';
-            let next = chars.get(i + 1).copied();
+            let c = chars[i] as char;
+            let prev_blank = i == 0 || chars[i - 1] == b' ' || chars[i - 1] == b'\t';
+            let next = chars.get(i + 1).map(|&b| b as char);
             let next_blank = matches!(next, None | Some(' ' | '\t' | '\r'));
             let flow = depth > 0;
             match state {
@@ -354,7 +356,7 @@ pub fn flow_depth(text: &str, limit: usize) -> Option<(usize, usize)> {
                     '[' | '{' => {
                         depth += 1;
                         if depth > limit {
-                            return Some((index + 1, i + 1));
+                            return Some((index + 1, line[..i].chars().count() + 1));
                         }
                     }
                     ']' | '}' if flow => depth -= 1,
@@ -374,7 +376,10 @@ pub fn flow_depth(text: &str, limit: usize) -> Option<(usize, usize)> {
                     '&' | '!' | '*' => {
                         // An anchor, tag or alias: one word, then a token.
                         while i + 1 < chars.len()
-                            && !matches!(chars[i + 1], ' ' | '\t' | ',' | '[' | ']' | '{' | '}')
+                            && !matches!(
+                                chars[i + 1],
+                                b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}'
+                            )
                         {
                             i += 1;
                         }
