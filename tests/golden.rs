@@ -191,7 +191,7 @@ fn obstacle_course_with_a_case_collision_is_rejected() {
     let err = result.unwrap_err().to_string();
     assert!(
         err.contains("fields `type` and `Type` would both become the Rust field `r#type`")
-            && err.contains("golden.naming.obstacle.yaml: request.fields[Type]"),
+            && err.contains("golden.naming.obstacle.yaml: request.fields[1]"),
         "{err}"
     );
 }

@@ -502,7 +502,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOperationQueryErrorCode {
 /// PAY：支付
 /// REFUND：退款
 ///
-/// The allowed values of `response.fields[operation_type]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `operation_type` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperationType {
@@ -542,7 +542,7 @@ impl ::std::convert::From<&str> for OperationType {
 /// SUCCESS：成功
 /// CLOSED：关闭
 ///
-/// The allowed values of `response.fields[status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {

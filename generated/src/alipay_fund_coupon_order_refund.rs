@@ -393,7 +393,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOrderRefundErrorCode {
 /// SUCCESS：成功
 /// CLOSED：关闭
 ///
-/// The allowed values of `response.fields[status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {

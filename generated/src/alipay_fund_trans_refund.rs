@@ -592,7 +592,7 @@ impl ::std::convert::From<&str> for AlipayFundTransRefundErrorCode {
 ::alipay_runtime::__error_code!(AlipayFundTransRefundErrorCode);
 /// SUCCESS:退款成功
 ///
-/// The allowed values of `response.fields[status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {

@@ -726,7 +726,7 @@ impl ::std::convert::From<&str> for AlipayTradeFastpayRefundQueryErrorCode {
 /// gmt_refund_pay：退款执行成功的时间；
 /// deposit_back_info：银行卡冲退信息；
 ///
-/// The allowed values of `request.fields[query_options]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `query_options` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryOptions {
@@ -787,7 +787,7 @@ impl ::std::convert::From<&str> for QueryOptions {
 ::alipay_runtime::__open_enum!(QueryOptions);
 /// 若支付渠道包含医保统筹、个账，全渠道退款成功时返回SUCCESS，全失败时返回FAIL，部分成功时返回PART_SUCCESS
 ///
-/// The allowed values of `response.fields[refund_channel_status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `refund_channel_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundChannelStatus {
@@ -831,7 +831,7 @@ impl ::std::convert::From<&str> for RefundChannelStatus {
 /// 未返回该字段表示退款请求未收到或者退款失败；
 /// 注：如果退款查询发起时间早于退款时间，或者间隔退款发起时间太短，可能出现退款查询时还没处理成功，后面又处理成功的情况，建议商户在退款发起后间隔10秒以上再发起退款查询请求。
 ///
-/// The allowed values of `response.fields[refund_status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `refund_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundStatus {

@@ -430,7 +430,7 @@ pub struct VoucherDetail {
 }
 /// 收单手续费trade，花呗分期手续hbfq，其他手续费charge
 ///
-/// The allowed values of `types.RefundChargeInfo.fields[charge_type]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `charge_type` field of `types.RefundChargeInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChargeType {
@@ -471,7 +471,7 @@ impl ::std::convert::From<&str> for ChargeType {
 ::alipay_runtime::__open_enum!(ChargeType);
 /// 银行卡冲退状态。S-成功，F-失败，P-处理中。银行卡冲退失败，资金自动转入用户支付宝余额。
 ///
-/// The allowed values of `types.DepositBackInfo.fields[dback_status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `dback_status` field of `types.DepositBackInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DbackStatus {
@@ -512,7 +512,7 @@ impl ::std::convert::From<&str> for DbackStatus {
 ::alipay_runtime::__open_enum!(DbackStatus);
 /// 渠道所使用的资金类型,目前只在资金渠道(fund_channel)是银行卡渠道(BANKCARD)的情况下才返回该信息
 ///
-/// The allowed values of `types.TradeFundBill.fields[fund_type]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `fund_type` field of `types.TradeFundBill`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundType {

@@ -125,7 +125,7 @@ pub fn check(set: &SpecSet) -> Result<Api, Diagnostics> {
     for (file, object) in request_objects.filter(|(_, o)| o.direction == Direction::Request) {
         if let Some(f) = object.fields.iter().find(|f| f.rust_name == "new") {
             cx.error(
-                Diagnostic::at(file, format!("{}.fields[{}]", object.name, f.name), "a field of a request object is named `new`, which would clash with its constructor `new()`")
+                Diagnostic::at(file, &f.path, "a field of a request object is named `new`, which would clash with its constructor `new()`")
                     .help("this is not supported yet; please report the method"),
             );
         }
@@ -404,7 +404,7 @@ impl Checker {
                 self.error(
                     Diagnostic::at(
                         file,
-                        format!("response.fields[{}]", f.name),
+                        &f.path,
                         format!("`{}` is a common response field", f.name),
                     )
                     .help("code, msg, sub_code and sub_msg come from common.yaml; remove it here"),
@@ -530,7 +530,7 @@ impl Checker {
         let mut by_wire: BTreeMap<&str, usize> = BTreeMap::new();
         let mut by_rust: BTreeMap<String, &str> = BTreeMap::new();
         for (i, f) in specs.iter().enumerate() {
-            let fpath = format!("{path}[{}]", f.name);
+            let fpath = format!("{path}[{i}]");
             if let Some(first) = by_wire.insert(&f.name, i) {
                 self.error(
                     Diagnostic::at(
@@ -710,6 +710,7 @@ impl Checker {
             problems.is_empty().then(|| serde_json::to_value(ex).expect("YAML scalars convert to JSON"))
         });
         Some(Field {
+            path: path.to_owned(),
             name: f.name.clone(),
             rust_name,
             ty,
@@ -874,6 +875,7 @@ impl Checker {
         ok.then(|| EnumDef {
             rust_name,
             declared_at: path.to_owned(),
+            field: f.name.clone(),
             description: f.description.clone(),
             values,
         })
@@ -1063,7 +1065,7 @@ impl Checker {
                 self.error(
                     Diagnostic::at(
                         file,
-                        format!("request.fields[{}].required", f.name),
+                        format!("{}.required", f.path),
                         format!("`{}` is conditional but no rule names it", f.name),
                     )
                     .help("add an `at_least_one` or `together` rule that says when it is required"),
@@ -1143,7 +1145,7 @@ impl Checker {
         let mut names = BTreeSet::new();
         let response_key = naming::response_key(method);
         for (i, e) in specs.iter().enumerate() {
-            let path = format!("examples[{}]", e.name);
+            let path = format!("examples[{i}]");
             if !names.insert(e.name.clone()) {
                 self.error(Diagnostic::at(
                     file,

@@ -13,7 +13,8 @@ pub enum Location {
         /// Column number.
         column: usize,
     },
-    /// A path into the document, e.g. `request.fields[auth_no].max_length`.
+    /// A path into the document, e.g. `request.fields[2].max_length`: keys
+    /// joined by `.`, list items by their 0-based index.
     Path(String),
     /// The file as a whole.
     File,

@@ -155,6 +155,8 @@ pub struct ObjectType {
 /// A field.
 #[derive(Debug)]
 pub struct Field {
+    /// Where it is declared in its spec file, e.g. `request.fields[2]`.
+    pub path: String,
     /// The wire name.
     pub name: String,
     /// Its Rust identifier (possibly `r#type`).
@@ -227,8 +229,10 @@ pub enum Type {
 pub struct EnumDef {
     /// Its Rust name.
     pub rust_name: String,
-    /// Where it was declared, for the docs: `FieldOwner.field`.
+    /// Where it was declared: the field's path, `response.fields[3]`.
     pub declared_at: String,
+    /// The declaring field's wire name, for the docs.
+    pub field: String,
     /// The field's description.
     pub description: String,
     /// The values.

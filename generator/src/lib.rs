@@ -3,7 +3,9 @@
 //! The pipeline is one module per stage:
 //!
 //! 1. [`load`]: read `common.yaml` and `methods/*.yaml` into their raw shapes
-//!    ([`spec`]); YAML errors carry file, line and column.
+//!    ([`spec`]): first into a located tree with a nesting limit ([`yaml`]),
+//!    checked against the format ([`shape`]), every problem with file, line
+//!    and column.
 //! 2. [`check`]: check them into the [`ir`], collecting every problem with its
 //!    file and field path ([`diagnostic`]); fields that make a type contain
 //!    itself are marked to be boxed ([`recursion`]).
@@ -32,8 +34,10 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod recursion;
+pub mod shape;
 pub mod spec;
 pub mod write;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,8 +1,9 @@
 //! Reading spec files from disk (or from memory) into their raw shapes.
 //!
 //! Layout: `<root>/common.yaml` and `<root>/methods/*.yaml`. A YAML syntax or
-//! shape error is reported with file, line and column; every file is read
-//! before reporting, so one run shows every broken file.
+//! shape error is reported with file, line and column, every one of a file's
+//! shape errors at once; every file is read before reporting, so one run
+//! shows every broken file.
 
 use std::fs;
 use std::path::Path;
@@ -10,6 +11,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::spec::{CommonFile, MethodFile};
 use crate::{Error, io_error};
+use crate::{shape, yaml};
 
 /// One spec file's text and names.
 #[derive(Debug, Clone)]
@@ -115,8 +117,9 @@ pub fn parse(sources: &[Source]) -> (Option<SpecSet>, Diagnostics) {
     let mut methods = Vec::new();
     for source in sources {
         if source.relative == "common.yaml" {
-            common = parse_one::<CommonFile>(source, &mut problems);
-        } else if let Some(m) = parse_one::<MethodFile>(source, &mut problems) {
+            common = parse_one::<CommonFile>(source, &shape::COMMON_FILE, &mut problems);
+        } else if let Some(m) = parse_one::<MethodFile>(source, &shape::METHOD_FILE, &mut problems)
+        {
             methods.push(m);
         }
     }
@@ -132,10 +135,43 @@ pub fn parse(sources: &[Source]) -> (Option<SpecSet>, Diagnostics) {
     (common.map(|common| SpecSet { common, methods }), problems)
 }
 
+/// Reads one file in three steps: YAML into a located tree (syntax errors
+/// and the nesting limit), the tree against the file's shape (every problem,
+/// each at its own line and column), then, only when both are clean, the
+/// serde types.
 fn parse_one<T: serde::de::DeserializeOwned>(
     source: &Source,
+    shape: &'static shape::Struct,
     problems: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
+    let at = |line, column, message: String, help: String| Diagnostic {
+        file: source.display.clone(),
+        location: Location::LineColumn { line, column },
+        message,
+        help: Some(help),
+    };
+    let tree = match yaml::parse(&source.text) {
+        Ok(tree) => tree,
+        Err(e) => {
+            problems.push(at(
+                e.line,
+                e.column,
+                format!("invalid spec: {}", e.message),
+                e.help,
+            ));
+            return None;
+        }
+    };
+    let shape_problems = shape::check(tree.as_ref(), shape);
+    if !shape_problems.is_empty() {
+        for p in shape_problems {
+            problems.push(at(p.line, p.column, p.message, p.help));
+        }
+        return None;
+    }
+    // The shape walker accepts what these types accept (a test in
+    // `shape` keeps them in step), so an error here is a disagreement
+    // between the two YAML readers; it is still reported, not lost.
     match serde_yaml_ng::from_str::<T>(&source.text) {
         Ok(spec) => Some(Loaded {
             relative: source.relative.clone(),

@@ -173,7 +173,7 @@ fn mistakes_in_the_build_script_are_explained() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("unknown field `bogus`") && err.contains("alipay.a.b.yaml:7:1"),
+        err.contains("unknown key `bogus` in the file") && err.contains("alipay.a.b.yaml:7:1"),
         "{err}"
     );
 }

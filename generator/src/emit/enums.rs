@@ -47,9 +47,13 @@ pub struct Variant {
 pub fn values_enum(def: &EnumDef) -> OpenEnum {
     let mut doc = docs::prose(&def.description);
     doc.push(String::new());
+    // The owner, not the full path: an index would change the docs whenever
+    // a field is added above this one.
+    let owner = def.declared_at.split(".fields[").next().unwrap_or_default();
     doc.push(format!(
-        "The allowed values of {}. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.",
-        docs::code(&def.declared_at)
+        "The allowed values of the {} field of {}. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.",
+        docs::code(&def.field),
+        docs::code(owner)
     ));
     OpenEnum {
         name: def.rust_name.clone(),

@@ -641,7 +641,7 @@ impl Goods {
 }
 /// 渠道
 ///
-/// The allowed values of `request.fields[channel]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `channel` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Channel {
@@ -677,7 +677,7 @@ impl ::std::convert::From<&str> for Channel {
 ::alipay_runtime::__open_enum!(Channel);
 /// 额外返回
 ///
-/// The allowed values of `request.fields[query_options]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `query_options` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryOption {
@@ -713,7 +713,7 @@ impl ::std::convert::From<&str> for QueryOption {
 ::alipay_runtime::__open_enum!(QueryOption);
 /// 状态
 ///
-/// The allowed values of `response.fields[status]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {

@@ -358,7 +358,7 @@ impl Result {
 }
 /// 值的障碍赛
 ///
-/// The allowed values of `request.fields[kind]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `kind` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Kind {

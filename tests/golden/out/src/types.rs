@@ -94,7 +94,7 @@ impl Category {
 }
 /// 资金渠道
 ///
-/// The allowed values of `types.Bill.fields[fund_channel]`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
+/// The allowed values of the `fund_channel` field of `types.Bill`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundChannel {
