@@ -456,6 +456,7 @@ impl Checker {
             file: loaded.relative.clone(),
             title: spec.title.clone(),
             product: spec.product.clone(),
+            call: spec.call,
             summary: spec.summary.clone(),
             description: spec.description.clone(),
             source: spec.source.clone(),

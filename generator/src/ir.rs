@@ -66,6 +66,8 @@ pub struct Method {
     pub title: String,
     /// Its product.
     pub product: String,
+    /// How it is invoked.
+    pub call: crate::spec::Call,
     /// One line.
     pub summary: String,
     /// More text.

@@ -104,6 +104,7 @@ pub static METHOD_FILE: Struct = Struct {
         optional("source", Kind::Text),
         defaulted("notes", Kind::List(&Kind::Text)),
         defaulted("public_params", Kind::List(&Kind::Text)),
+        defaulted("call", Kind::Word(&["api", "page", "sdk"])),
         required("request", Kind::Struct(&REQUEST)),
         required("response", Kind::Struct(&RESPONSE)),
         defaulted("types", Kind::Map(&Kind::Struct(&OBJECT))),

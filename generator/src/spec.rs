@@ -75,6 +75,10 @@ pub struct MethodFile {
     /// Optional public parameters this method accepts.
     #[serde(default)]
     pub public_params: Vec<String>,
+    /// How the method is invoked: a server call (the default), a page the
+    /// buyer's browser submits, or an order string the Alipay app SDK takes.
+    #[serde(default)]
+    pub call: Call,
     /// The biz_content fields and rules.
     pub request: RequestSpec,
     /// The response fields.
@@ -163,6 +167,25 @@ pub struct FieldSpec {
     /// Anything else.
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// `call: api | page | sdk`: how a method is invoked, as the official SDKs
+/// name it (`execute`, `pageExecute`, `sdkExecute`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Call {
+    /// A server-to-server call: the merchant posts to the gateway and reads
+    /// the signed `<method>_response`.
+    #[default]
+    Api,
+    /// A page: the merchant signs the request and hands it to the buyer's
+    /// browser (an auto-submitting form or a URL); Alipay answers the browser,
+    /// then `return_url` and `notify_url`. `alipay.trade.page.pay`,
+    /// `alipay.trade.wap.pay`.
+    Page,
+    /// An order string for the Alipay app SDK: the merchant signs it and the
+    /// app passes it on. `alipay.trade.app.pay`.
+    Sdk,
 }
 
 /// How a `max_length` is counted.
