@@ -191,6 +191,11 @@ impl Config {
         }
     }
 
+    /// The gateway URL calls go to.
+    pub fn gateway_url(&self) -> &str {
+        &self.gateway
+    }
+
     /// Uses the sandbox gateway.
     pub fn sandbox(self) -> Config {
         self.gateway(SANDBOX_GATEWAY)
@@ -245,6 +250,9 @@ pub struct CallOptions {
     pub notify_url: Option<String>,
     /// `return_url`, for page methods.
     pub return_url: Option<String>,
+    /// Signs at this time instead of now: for reproducible output in tests.
+    /// A gateway refuses a timestamp too far from its clock.
+    pub timestamp: Option<DateTime>,
 }
 
 impl fmt::Debug for CallOptions {
@@ -256,6 +264,7 @@ impl fmt::Debug for CallOptions {
             )
             .field("notify_url", &self.notify_url)
             .field("return_url", &self.return_url)
+            .field("timestamp", &self.timestamp)
             .finish()
     }
 }
@@ -280,12 +289,17 @@ impl CallOptions {
         self.return_url = Some(url.into());
         self
     }
+    /// Signs at `timestamp` instead of now.
+    pub fn timestamp(mut self, timestamp: DateTime) -> CallOptions {
+        self.timestamp = Some(timestamp);
+        self
+    }
 }
 
 /// An Alipay client. Cheap to clone; share one per app.
 #[derive(Debug)]
 pub struct Client<T = ReqwestTransport> {
-    config: Arc<Config>,
+    pub(crate) config: Arc<Config>,
     transport: T,
 }
 
@@ -310,6 +324,67 @@ impl Client<ReqwestTransport> {
     pub fn new(config: Config) -> Client<ReqwestTransport> {
         let transport = ReqwestTransport::new(config.connect_timeout);
         Client::with_transport(config, transport)
+    }
+}
+
+impl<T> Client<T> {
+    /// The request's `biz_content`, validated first unless the config says
+    /// otherwise.
+    pub(crate) fn biz_content<R: AlipayRequest>(
+        &self,
+        request: &R,
+    ) -> Result<String, Error<<R::Response as AlipayResponse>::ErrorCode>> {
+        if self.config.validate {
+            request.validate().map_err(Error::InvalidRequest)?;
+        }
+        serde_json::to_string(request).map_err(|e| Error::Decode {
+            message: format!("the request could not be serialized: {e}"),
+            excerpt: String::new(),
+        })
+    }
+
+    /// The system parameters of one call, `sign` last, signed together with
+    /// `biz_content` at `options.timestamp` (or `now`).
+    pub(crate) fn system_params(
+        &self,
+        method: &str,
+        biz_content: &str,
+        options: &CallOptions,
+        now: DateTime,
+    ) -> Vec<(&'static str, String)> {
+        let config = &self.config;
+        let timestamp = options.timestamp.unwrap_or(now).to_string();
+        let mut params: Vec<(&'static str, String)> = vec![
+            ("app_id", config.app_id.clone()),
+            ("method", method.to_owned()),
+            ("format", "JSON".to_owned()),
+            ("charset", "utf-8".to_owned()),
+            ("sign_type", config.sign_type.as_str().to_owned()),
+            ("timestamp", timestamp),
+            ("version", "1.0".to_owned()),
+        ];
+        if let Some(sns) = &config.certificates {
+            params.push(("app_cert_sn", sns.app_cert_sn.clone()));
+            params.push(("alipay_root_cert_sn", sns.alipay_root_cert_sn.clone()));
+        }
+        for (name, value) in [
+            ("app_auth_token", &options.app_auth_token),
+            ("notify_url", &options.notify_url),
+            ("return_url", &options.return_url),
+        ] {
+            if let Some(value) = value {
+                params.push((name, value.clone()));
+            }
+        }
+        let content = sign_content(
+            params
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .chain([("biz_content", biz_content)]),
+        );
+        let signature = sign(&config.app_private_key, config.sign_type, &content);
+        params.push(("sign", signature));
+        params
     }
 }
 
@@ -338,14 +413,8 @@ impl<T: Transport> Client<T> {
         request: &R,
         options: &CallOptions,
     ) -> CallResult<R> {
-        if self.config.validate {
-            request.validate().map_err(Error::InvalidRequest)?;
-        }
         // Serialized once: every resend carries these exact bytes.
-        let biz_content = serde_json::to_string(request).map_err(|e| Error::Decode {
-            message: format!("the request could not be serialized: {e}"),
-            excerpt: String::new(),
-        })?;
+        let biz_content = self.biz_content(request)?;
         let mut resends = 0;
         loop {
             let result = self.send_once(request, &biz_content, options).await;
@@ -387,42 +456,19 @@ impl<T: Transport> Client<T> {
         self.read_response(request, &body)
     }
 
-    /// The HTTP request for one call, signed at `timestamp`.
+    /// The HTTP request for one call: system parameters in the query,
+    /// `biz_content` in the form body.
     fn signed_request(
         &self,
         method: &str,
         biz_content: &str,
         options: &CallOptions,
-        timestamp: DateTime,
+        now: DateTime,
     ) -> http::Request<Bytes> {
         let config = &self.config;
-        let timestamp = timestamp.to_string();
-        let mut params: Vec<(&str, &str)> = vec![
-            ("app_id", &config.app_id),
-            ("method", method),
-            ("format", "JSON"),
-            ("charset", "utf-8"),
-            ("sign_type", config.sign_type.as_str()),
-            ("timestamp", &timestamp),
-            ("version", "1.0"),
-        ];
-        if let Some(sns) = &config.certificates {
-            params.push(("app_cert_sn", &sns.app_cert_sn));
-            params.push(("alipay_root_cert_sn", &sns.alipay_root_cert_sn));
-        }
-        for (name, value) in [
-            ("app_auth_token", &options.app_auth_token),
-            ("notify_url", &options.notify_url),
-            ("return_url", &options.return_url),
-        ] {
-            if let Some(value) = value {
-                params.push((name, value));
-            }
-        }
-        let content = sign_content(params.iter().copied().chain([("biz_content", biz_content)]));
-        let signature = sign(&config.app_private_key, config.sign_type, &content);
+        let params = self.system_params(method, biz_content, options, now);
         let query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(params.iter().copied().chain([("sign", signature.as_str())]))
+            .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())))
             .finish();
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("biz_content", biz_content)

@@ -45,6 +45,8 @@ mod money;
 #[cfg(feature = "client")]
 pub mod notify;
 #[cfg(feature = "client")]
+mod page;
+#[cfg(feature = "client")]
 pub mod sign;
 #[cfg(feature = "client")]
 pub mod transport;

@@ -57,6 +57,11 @@ printf '%s' '{"code":"10000","msg":"Success","amount":"0.01","auth_no":"20171228
 printf '%s' 'amount=0.01&app_id=2014072300007148&auth_no=2017122810002001950287006752&buyer_logon_id=&charset=utf-8&gmt_trans=2017-12-28 10:39:25&notify_id=2017122800222103925001451000538212&notify_time=2017-12-28 10:39:26&notify_type=fund_stdtrustee_refund.success&operation_id=20171228312616259502&out_request_no=refund20171228254&status=SUCCESS&version=1.0' > content_notify_empty_v1.txt
 printf '%s' 'amount=0.01&app_id=2014072300007148&auth_no=2017122810002001950287006752&buyer_logon_id=&charset=utf-8&gmt_trans=2017-12-28 10:39:25&notify_id=2017122800222103925001451000538212&notify_time=2017-12-28 10:39:26&notify_type=fund_stdtrustee_refund.success&operation_id=20171228312616259502&out_request_no=refund20171228254&sign_type=RSA2&status=SUCCESS&version=1.0' > content_notify_empty_v2.txt
 
+# A page call (alipay.trade.page.pay): the form, URL and order string all
+# carry this content's signature. The subject holds `&`, quotes and a
+# character reference, which the form must escape and the queries encode.
+printf '%s' 'app_id=2014072300007148&biz_content={"out_trade_no":"20150320010101001","total_amount":"88.88","subject":"Iphone6 16G & \"蓝色\" A&lt;B","product_code":"FAST_INSTANT_TRADE_PAY"}&charset=utf-8&format=JSON&method=alipay.trade.page.pay&notify_url=https://merchant.example/notify?a=1&b=2&return_url=https://merchant.example/return&sign_type=RSA2&timestamp=2014-07-24 03:07:50&version=1.0' > content_page.txt
+
 # ---------------------------------------------------------------- signatures
 # sign <content> <rsa2|rsa> <key name>
 sign() {
@@ -91,6 +96,7 @@ sign response rsa2 alipay
 sign response rsa  alipay
 sign notify_empty_v1 rsa2 alipay
 sign notify_empty_v2 rsa2 alipay
+sign page rsa2 app
 
 # Negative sanity: an app signature must NOT verify with the alipay key.
 base64 -d sig_response_rsa2_app.txt > "$TMP/sig.bin"
