@@ -101,8 +101,7 @@ impl<T> Client<T> {
         &self,
         request: &R,
         options: &CallOptions,
-    ) -> Result<Vec<(&'static str, String)>, Error<<R::Response as AlipayResponse>::ErrorCode>>
-    {
+    ) -> Result<Vec<(&'static str, String)>, Error<Code<R>>> {
         let biz_content = self.biz_content(request)?;
         let mut all = self.system_params(R::METHOD, &biz_content, options, DateTime::now());
         all.push(("biz_content", biz_content));
