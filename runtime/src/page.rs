@@ -32,8 +32,9 @@ use crate::client::{CallOptions, Client};
 use crate::datetime::DateTime;
 use crate::error::Error;
 
-type PageResult<R> =
-    Result<String, Error<<<R as AlipayRequest>::Response as AlipayResponse>::ErrorCode>>;
+/// The business error codes of request type `R`.
+type Code<R> = <<R as AlipayRequest>::Response as AlipayResponse>::ErrorCode;
+type PageResult<R> = Result<String, Error<Code<R>>>;
 
 impl<T> Client<T> {
     /// The auto-submitting HTML form for a page call (`alipay.trade.page.pay`,
