@@ -11,6 +11,8 @@
 //! genuine notifications, and would let anyone add empty parameters that no
 //! signature covers.
 
+pub mod trade;
+
 use std::collections::BTreeMap;
 
 use crate::datetime::DateTime;
