@@ -115,7 +115,8 @@ fn a_genuine_notification_is_accepted_and_typed() {
 #[test]
 fn every_prescribed_check_refuses_what_it_should() {
     let key = alipay_public();
-    let cases: Vec<(Vec<u8>, fn(&TradeNotifyError) -> bool)> = vec![
+    type Expected = fn(&TradeNotifyError) -> bool;
+    let cases: Vec<(Vec<u8>, Expected)> = vec![
         // 1. The signature: an altered amount.
         (
             {
