@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use tracing::Instrument as _;
 
 use crate::api::Echo;
 use crate::api::{AlipayRequest, AlipayResponse, ErrorCode};
@@ -413,18 +414,48 @@ impl<T: Transport> Client<T> {
         request: &R,
         options: &CallOptions,
     ) -> CallResult<R> {
+        // Only the method and what came back are recorded: never a key, a
+        // token, a signature or a body.
+        let span = tracing::info_span!(
+            "alipay_call",
+            method = R::METHOD,
+            outcome = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            code = tracing::field::Empty,
+            sub_code = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let (result, attempts) = self.call(request, options).instrument(span.clone()).await;
+        crate::trace::finish::<R>(&span, &result, started.elapsed(), attempts);
+        result
+    }
+
+    /// The call and its opt-in resends; returns how many requests were sent.
+    async fn call<R: AlipayRequest>(
+        &self,
+        request: &R,
+        options: &CallOptions,
+    ) -> (CallResult<R>, u32) {
         // Serialized once: every resend carries these exact bytes.
-        let biz_content = self.biz_content(request)?;
+        let biz_content = match self.biz_content(request) {
+            Ok(b) => b,
+            Err(e) => return (Err(e), 0),
+        };
         let mut resends = 0;
         loop {
             let result = self.send_once(request, &biz_content, options).await;
             let Some(retry) = self.config.retry else {
-                return result;
+                return (result, resends + 1);
             };
             let unknown = matches!(&result, Err(e) if e.outcome() == Outcome::Unknown);
             if !unknown || resends >= retry.max_resends {
-                return result;
+                return (result, resends + 1);
             }
+            tracing::debug!(
+                resend = resends + 1,
+                "outcome unknown: resending the same request"
+            );
             tokio::time::sleep(retry.backoff * 2u32.saturating_pow(resends)).await;
             resends += 1;
         }

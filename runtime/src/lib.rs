@@ -49,6 +49,8 @@ mod page;
 #[cfg(feature = "client")]
 pub mod sign;
 #[cfg(feature = "client")]
+mod trace;
+#[cfg(feature = "client")]
 pub mod transport;
 mod unknown;
 #[doc(hidden)]
