@@ -341,3 +341,43 @@ async fn the_table_covers_every_outcome_the_client_can_give() {
         assert!(outcomes.contains(&o), "{o:?}");
     }
 }
+
+/// The blocking client is the async one on a private runtime: every row of
+/// the table gives the same outcome through it.
+#[test]
+fn the_blocking_client_gives_every_row_the_same_outcome() {
+    let mut wrong = Vec::new();
+    for row in table() {
+        let client = alipay_runtime::blocking::Client::with_transport(
+            config(),
+            Scripted::new(vec![row.reply]),
+        )
+        .unwrap();
+        let result = client.execute(&request());
+        if outcome(&result) != row.outcome {
+            wrong.push(format!("{}: got {:?}", row.answer, outcome(&result)));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_blocking_client_resends_the_same_request_when_told_to() {
+    let client = alipay_runtime::blocking::Client::with_transport(
+        config().retry(alipay_runtime::Retry {
+            max_resends: 1,
+            backoff: std::time::Duration::from_millis(1),
+        }),
+        Scripted::new(vec![
+            Err(transport_error(Delivery::MaybeSent)),
+            Ok((200, signed(&success("req-A")))),
+        ]),
+    )
+    .unwrap();
+    assert!(client.execute(&request()).is_ok());
+    let transport = client.transport();
+    assert_eq!(
+        transport.params(0)["biz_content"],
+        transport.params(1)["biz_content"]
+    );
+}

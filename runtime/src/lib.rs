@@ -27,6 +27,8 @@
 //! build without the crypto and HTTP stack.
 
 mod api;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 #[cfg(feature = "client")]
 pub mod cert;
 #[cfg(feature = "client")]
