@@ -211,6 +211,20 @@ fn table() -> Vec<Row> {
             Some(|e| matches!(e, Error::Gateway(g) if g.verified)),
         ),
         row(
+            "verified 10003 (a payment waiting for the buyer)",
+            ok(signed(
+                r#"{"code":"10003","msg":"order success pay inprocess"}"#,
+            )),
+            Unknown,
+            Some(|e| matches!(e, Error::Gateway(g) if g.verified && !g.is_trusted_refusal())),
+        ),
+        row(
+            "verified code the gateway does not document",
+            ok(signed(r#"{"code":"30000","msg":"Something New"}"#)),
+            Unknown,
+            Some(|e| matches!(e, Error::Gateway(g) if g.verified)),
+        ),
+        row(
             "verified 40004 whose code the spec marks outcome-unknown",
             ok(signed(&refusal("SYSTEM_ERROR", ""))),
             Unknown,

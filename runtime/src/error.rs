@@ -174,10 +174,18 @@ impl GatewayError {
     }
 
     /// Whether this refusal may be taken as "nothing happened": verified,
-    /// under the method's own key, and not one of the codes that leave the
-    /// outcome unknown.
+    /// under the method's own key, with a code the gateway documents as a
+    /// refusal (`20001`, `40001`, `40002`, `40003`, `40004`, `40006`), and not
+    /// one of the sub-codes that leave the outcome unknown. Any other code is
+    /// not a refusal: `10003` (WAIT_BUYER_PAY, a barcode payment waiting for
+    /// the buyer) may still end paid, and a code Alipay adds later says
+    /// nothing known.
     pub fn is_trusted_refusal(&self) -> bool {
-        self.verified && self.key == ResponseKey::Method && !self.is_outcome_unknown()
+        const REFUSALS: [&str; 6] = ["20001", "40001", "40002", "40003", "40004", "40006"];
+        self.verified
+            && self.key == ResponseKey::Method
+            && REFUSALS.contains(&self.code.as_str())
+            && !self.is_outcome_unknown()
     }
 
     /// Whether Alipay may still have processed the call: code `20000`, or
