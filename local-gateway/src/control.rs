@@ -79,11 +79,17 @@ pub(crate) fn handle(
         (&HttpMethod::GET, "state") => Ok(state(shared)),
         (_, "fault" | "seed" | "state") => Err((
             StatusCode::METHOD_NOT_ALLOWED,
-            format!("{method} {} is not served; the control endpoints are {USAGE}", uri.path()),
+            format!(
+                "{method} {} is not served; the control endpoints are {USAGE}",
+                uri.path()
+            ),
         )),
         _ => Err((
             StatusCode::NOT_FOUND,
-            format!("no control endpoint {}; the control endpoints are {USAGE}", uri.path()),
+            format!(
+                "no control endpoint {}; the control endpoints are {USAGE}",
+                uri.path()
+            ),
         )),
     };
     let (status, value) = match result {

@@ -155,12 +155,18 @@ pub(crate) fn success(specs: &Specs, method: &Method, biz: &Map<String, Value>) 
         .and_then(Value::as_str)
         .unwrap_or("Success")
         .to_owned();
-    let mut members = vec![("code".to_owned(), text("10000")), ("msg".to_owned(), text(&msg))];
+    let mut members = vec![
+        ("code".to_owned(), text("10000")),
+        ("msg".to_owned(), text(&msg)),
+    ];
     for field in &method.response.fields {
         let echoed = method
             .echoes()
             .any(|(_, got)| got.name == field.name)
-            .then(|| biz.get(&field.name).filter(|v| v.as_str().is_some_and(|s| !s.is_empty())))
+            .then(|| {
+                biz.get(&field.name)
+                    .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+            })
             .flatten();
         let value = match (echoed, &example) {
             (Some(sent), _) => Some(sent.clone()),
@@ -185,9 +191,7 @@ fn typed(specs: &Specs, method: &Method, ty: &Type, v: &Value) -> Option<Json> {
     Some(match ty {
         Type::String | Type::Enum(_) => Json::Leaf(Value::String(as_text()?)),
         // Amounts travel as strings with two decimals ("8.88").
-        Type::Price => Json::Leaf(Value::String(
-            as_text()?.parse::<Money>().ok()?.to_string(),
-        )),
+        Type::Price => Json::Leaf(Value::String(as_text()?.parse::<Money>().ok()?.to_string())),
         Type::Integer => Json::Leaf(Value::from(as_text()?.parse::<i64>().ok()?)),
         Type::Boolean => Json::Leaf(Value::Bool(as_text()?.parse::<bool>().ok()?)),
         Type::DateTime => Json::Leaf(Value::String(

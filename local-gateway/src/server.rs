@@ -144,7 +144,11 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     };
 
     let body = if reply.signed {
-        let mut signature = sign(&shared.config.gateway_private_key, SignType::Rsa2, &reply.node);
+        let mut signature = sign(
+            &shared.config.gateway_private_key,
+            SignType::Rsa2,
+            &reply.node,
+        );
         if fault == Some(Fault::TamperSignature) {
             tamper(&mut signature);
         }
@@ -326,7 +330,8 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
         let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
         return invalid().because(detail.join("; "));
     }
-    if let Some(plugin) = Plugin::from_name(name) {
+    let plugin = Plugin::from_name(name).filter(|_| shared.options.plugins);
+    if let Some(plugin) = plugin {
         return match plugin.process(&mut shared.lock(), biz_text) {
             Some(node) => Reply::signed(key, node),
             None => invalid().because("refused by the method's business rules"),

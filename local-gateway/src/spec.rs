@@ -68,7 +68,11 @@ impl Specs {
     }
 
     /// The enum generated for a field's `values`, by its Rust name.
-    pub(crate) fn enum_def<'a>(&'a self, method: &'a Method, rust_name: &str) -> Option<&'a EnumDef> {
+    pub(crate) fn enum_def<'a>(
+        &'a self,
+        method: &'a Method,
+        rust_name: &str,
+    ) -> Option<&'a EnumDef> {
         method
             .enums
             .iter()

@@ -222,10 +222,8 @@ pub(crate) struct State {
     operations: Vec<Operation>,
     transfers: HashMap<String, Transfer>,
     /// Successful transfer refunds by `(order_id, out_request_no)`.
-    trans_refunds: HashMap<
-        (String, String),
-        (AlipayFundTransRefundRequest, AlipayFundTransRefundResponse),
-    >,
+    trans_refunds:
+        HashMap<(String, String), (AlipayFundTransRefundRequest, AlipayFundTransRefundResponse)>,
     trades: HashMap<String, Trade>,
     last_id: u64,
     pub(crate) faults: VecDeque<Fault>,

@@ -178,7 +178,10 @@ impl Checker<'_> {
                 }
             }
             Type::DateTime => {
-                if v.as_str().and_then(|s| s.parse::<DateTime>().ok()).is_none() {
+                if v.as_str()
+                    .and_then(|s| s.parse::<DateTime>().ok())
+                    .is_none()
+                {
                     fail(format!("must be a time \"yyyy-MM-dd HH:mm:ss\", found {v}"));
                 }
             }
@@ -190,7 +193,10 @@ impl Checker<'_> {
                     if !def.values.iter().any(|value| value.value == s) {
                         let allowed: Vec<&str> =
                             def.values.iter().map(|v| v.value.as_str()).collect();
-                        fail(format!("must be one of {}, found {s:?}", allowed.join(", ")));
+                        fail(format!(
+                            "must be one of {}, found {s:?}",
+                            allowed.join(", ")
+                        ));
                     }
                 }
                 if let Some(problem) = too_long(field, s) {

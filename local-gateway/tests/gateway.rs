@@ -449,14 +449,24 @@ async fn public_params_are_checked_in_order() {
             "isv.missing-signature-type",
             false,
         ),
-        (|q| remove(q, "app_id"), "40001", "isv.missing-app-id", false),
+        (
+            |q| remove(q, "app_id"),
+            "40001",
+            "isv.missing-app-id",
+            false,
+        ),
         (
             |q| remove(q, "timestamp"),
             "40001",
             "isv.missing-timestamp",
             false,
         ),
-        (|q| remove(q, "version"), "40001", "isv.missing-version", false),
+        (
+            |q| remove(q, "version"),
+            "40001",
+            "isv.missing-version",
+            false,
+        ),
         (
             |q| {
                 set(q, "timestamp", "yesterday");
@@ -859,4 +869,44 @@ async fn dropping_the_gateway_stops_the_server() {
     // Give the aborted task a moment to release the socket.
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(TcpStream::connect(addr).await.is_err());
+}
+
+// ------------------------------------------------------------ control errors
+
+#[tokio::test]
+async fn control_errors_say_what_to_send_and_are_not_counted() {
+    let gw = gateway().await;
+    let cases = [
+        ("/__control/nope", "{}", 404, "the control endpoints are"),
+        ("/__control/state", "", 405, "the control endpoints are"),
+        (
+            "/__control/seed",
+            r#"{"kind":"trade_refund","trade_no":"t-1","out_request_no":"r","amount":"1.00"}"#,
+            400,
+            "was never seeded",
+        ),
+        (
+            "/__control/seed",
+            r#"{"kind":"transfer","order_id":"o","amount":"1.001"}"#,
+            400,
+            "send JSON such as",
+        ),
+        (
+            "/__control/fault",
+            r#"{"fault":"http_status","status":7}"#,
+            400,
+            "use 100 to 999",
+        ),
+    ];
+    for (path, body, status, says) in cases {
+        let raw = post_raw(&gw, path, "", body).await;
+        assert_eq!(raw.status, status, "{path} {body}: {}", raw.body);
+        let error: Value = serde_json::from_str(&raw.body).unwrap();
+        assert!(
+            error["error"].as_str().unwrap().contains(says),
+            "{path} {body}: {}",
+            raw.body
+        );
+    }
+    assert_eq!(gw.request_count(), 0);
 }

@@ -68,6 +68,10 @@ struct Serve {
     /// accepts any well-formed timestamp.
     #[arg(long, default_value_t = 900)]
     timestamp_window_secs: u64,
+    /// Answers every method from its spec alone, without the refund ledgers
+    /// and seeded trades of the methods that have them.
+    #[arg(long)]
+    no_plugins: bool,
     /// No line per request on stderr.
     #[arg(long)]
     quiet: bool,
@@ -104,40 +108,43 @@ fn main() -> ExitCode {
 }
 
 async fn run(serve: Serve) -> Result<(), String> {
-    let (app_public_key, gateway_private_key, keys_line) =
-        match (&serve.app_public_key, &serve.gateway_private_key) {
-            (Some(app), Some(gateway)) => (
-                read_public(app)?,
-                read_private(gateway)?,
-                format!(
-                    "given: app public key {}, gateway private key {}",
-                    app.display(),
-                    gateway.display()
-                ),
+    let (app_public_key, gateway_private_key, keys_line) = match (
+        &serve.app_public_key,
+        &serve.gateway_private_key,
+    ) {
+        (Some(app), Some(gateway)) => (
+            read_public(app)?,
+            read_private(gateway)?,
+            format!(
+                "given: app public key {}, gateway private key {}",
+                app.display(),
+                gateway.display()
             ),
-            _ => {
-                let dir = match &serve.keys_dir {
-                    Some(dir) => dir.clone(),
-                    None => default_keys_dir()?,
-                };
-                let generated = ensure_keys(&dir)?;
-                (
-                    read_public(&dir.join(APP_PUBLIC))?,
-                    read_private(&dir.join(ALIPAY_PRIVATE))?,
-                    format!(
-                        "{} ({}; sign requests with {APP_PRIVATE}, verify responses with {ALIPAY_PUBLIC})",
-                        dir.display(),
-                        if generated { "generated now" } else { "reused" }
-                    ),
-                )
-            }
-        };
+        ),
+        _ => {
+            let dir = match &serve.keys_dir {
+                Some(dir) => dir.clone(),
+                None => default_keys_dir()?,
+            };
+            let generated = ensure_keys(&dir)?;
+            (
+                read_public(&dir.join(APP_PUBLIC))?,
+                read_private(&dir.join(ALIPAY_PRIVATE))?,
+                format!(
+                    "{} ({}; sign requests with {APP_PRIVATE}, verify responses with {ALIPAY_PUBLIC})",
+                    dir.display(),
+                    if generated { "generated now" } else { "reused" }
+                ),
+            )
+        }
+    };
     let options = GatewayOptions {
         specs: serve.specs.clone(),
         host: serve.host,
         port: serve.port,
         timestamp_window: (serve.timestamp_window_secs > 0)
             .then(|| Duration::from_secs(serve.timestamp_window_secs)),
+        plugins: !serve.no_plugins,
         log: !serve.quiet,
     };
     let gateway = LocalGateway::start_with(
@@ -232,8 +239,12 @@ fn ensure_keys(dir: &Path) -> Result<bool, String> {
                 .join(", ")
         ));
     }
-    fs::create_dir_all(dir)
-        .map_err(|e| format!("error: could not create the key directory {}: {e}", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|e| {
+        format!(
+            "error: could not create the key directory {}: {e}",
+            dir.display()
+        )
+    })?;
     for (private, public) in [(APP_PRIVATE, APP_PUBLIC), (ALIPAY_PRIVATE, ALIPAY_PUBLIC)] {
         let pair = KeyPair::generate(KeySize::Rsa2048)
             .map_err(|_| "error: could not generate an RSA-2048 key pair".to_owned())?;
@@ -244,8 +255,16 @@ fn ensure_keys(dir: &Path) -> Result<bool, String> {
             .public_key()
             .as_der()
             .map_err(|_| "error: could not encode the public key".to_owned())?;
-        write_key(&dir.join(private), &STANDARD.encode(private_der.as_ref()), true)?;
-        write_key(&dir.join(public), &STANDARD.encode(public_der.as_ref()), false)?;
+        write_key(
+            &dir.join(private),
+            &STANDARD.encode(private_der.as_ref()),
+            true,
+        )?;
+        write_key(
+            &dir.join(public),
+            &STANDARD.encode(public_der.as_ref()),
+            false,
+        )?;
     }
     Ok(true)
 }
@@ -263,7 +282,12 @@ fn write_key(path: &Path, text: &str, private: bool) -> Result<(), String> {
     options
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| format!("error: could not write the key file {}: {e}", path.display()))
+        .map_err(|e| {
+            format!(
+                "error: could not write the key file {}: {e}",
+                path.display()
+            )
+        })
 }
 
 fn read_public(path: &Path) -> Result<PublicKey, String> {
