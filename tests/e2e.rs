@@ -372,8 +372,9 @@ async fn wrong_keys_are_rejected_on_both_sides() {
     let request = TransRefund::new("order-3", "r", yuan("1.00"));
 
     // The app signs with a key the gateway does not know: refused, and no
-    // money moves. The refusal comes under error_response, not bound to the
-    // method, so the client cannot promise that: the outcome is unknown.
+    // money moves. As Alipay does, the gateway answers under the method's
+    // key, signed (40002 isv.invalid-signature): a verified refusal, so the
+    // outcome is failed.
     let unknown_app = Config::new(
         APP_ID,
         &vector("stranger_private_pkcs8.txt"),
@@ -392,8 +393,9 @@ async fn wrong_keys_are_rejected_on_both_sides() {
         (g.code.as_str(), g.sub_code.as_deref()),
         ("40002", Some("isv.invalid-signature"))
     );
-    assert_eq!(g.key, ResponseKey::ErrorResponse);
-    assert_eq!(err.outcome(), Outcome::Unknown);
+    assert_eq!(g.key, ResponseKey::Method);
+    assert!(g.verified);
+    assert_eq!(err.outcome(), Outcome::Failed);
     assert_eq!(gw.refunded("order-3"), Money::ZERO);
 
     // The client trusts only the configured Alipay key: a response signed by

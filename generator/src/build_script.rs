@@ -168,7 +168,34 @@ impl Builder {
         for (method, file) in &overridden {
             println!("cargo:warning=alipay-codegen: {file} overrides the earlier spec of {method}");
         }
-        let mut api = crate::check_sources(&sources).map_err(Error::Specs)?;
+        let api = self.checked(&sources)?;
+        let path = out_dir.join(&self.file_name);
+        let written = write::write_one(&path, &emit::render_single(&api))?;
+        Ok(BuildReport {
+            path,
+            written,
+            overridden: overridden.into_iter().map(|(m, _)| m).collect(),
+            files_read: sources.iter().map(|s| PathBuf::from(&s.display)).collect(),
+        })
+    }
+
+    /// Reads and checks the layered spec directories into the IR, without
+    /// writing anything: for tools that serve or inspect the methods (the
+    /// local gateway builds its answers from it). The methods are those of
+    /// [`methods`](Builder::methods), or all.
+    ///
+    /// # Errors
+    ///
+    /// As [`generate`](Builder::generate): unreadable files, spec problems
+    /// (each with file and place), unknown methods, forbidden replacements.
+    pub fn api(&self) -> Result<crate::ir::Api, Error> {
+        let (sources, _) = self.read_layered()?;
+        self.checked(&sources)
+    }
+
+    /// Checks `sources` and keeps the wanted methods.
+    fn checked(&self, sources: &[Source]) -> Result<crate::ir::Api, Error> {
+        let mut api = crate::check_sources(sources).map_err(Error::Specs)?;
         if let Some(wanted) = &self.methods {
             let known: Vec<&str> = api.methods.iter().map(|m| m.name.as_str()).collect();
             let mut problems = Diagnostics::default();
@@ -190,14 +217,7 @@ impl Builder {
             }
             api.methods.retain(|m| wanted.contains(&m.name));
         }
-        let path = out_dir.join(&self.file_name);
-        let written = write::write_one(&path, &emit::render_single(&api))?;
-        Ok(BuildReport {
-            path,
-            written,
-            overridden: overridden.into_iter().map(|(m, _)| m).collect(),
-            files_read: sources.iter().map(|s| PathBuf::from(&s.display)).collect(),
-        })
+        Ok(api)
     }
 
     /// [`generate`](Builder::generate) for `fn main` of a build script: on

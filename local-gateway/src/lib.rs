@@ -4,34 +4,85 @@
 //! account, no network, no flakiness, and failures on demand. [`LocalGateway`]
 //! is a real HTTP/1.1 server on `127.0.0.1` (a random port) that speaks the
 //! v2 gateway protocol byte for byte, so the code under test runs unchanged
-//! with only its gateway URL pointed at [`LocalGateway::url`]:
+//! with only its gateway URL pointed at [`LocalGateway::url`]. The same
+//! server runs standalone as the `alipay-local-gateway` binary (below), for
+//! code in any language.
 //!
 //! - It reads the system parameters from the URL query and `biz_content` from
 //!   the `application/x-www-form-urlencoded` body, checks the public
 //!   parameters in the gateway's order, and verifies the `RSA2` request
-//!   signature with the app's public key. Problems are answered as Alipay
-//!   does, in an `error_response` node (`40001 isv.missing-signature`,
-//!   `40002 isv.invalid-signature`, `isv.invalid-method`, …).
-//! - It serves four methods with their business rules, on money and orders
-//!   the test seeds:
+//!   signature with the app's public key. A missing parameter, an unknown
+//!   method or sign type is answered in an `error_response` node
+//!   (`40001 isv.missing-signature`, `40002 isv.invalid-method`, …). A
+//!   signature that does not verify, a timestamp too far from Beijing time
+//!   (15 minutes by default, see [`GatewayOptions::timestamp_window`]) and
+//!   an unknown app id are answered inside `<method>_response`, as Alipay
+//!   answers them (the first two signed, the last unsigned).
+//! - It serves **every method of the spec set** (the bundled specs, plus
+//!   [`GatewayOptions::specs`]) without hand-written code: `biz_content` is
+//!   checked against the method's spec (required fields, the rules between
+//!   fields, lengths as the spec counts them, amounts, integers, times,
+//!   booleans, listed values, nested objects and arrays) and a malformed one
+//!   is refused as Alipay refuses it (the method's `…INVALID_PARAMETER`
+//!   business code with `40004`, else `40002 isv.invalid-parameter`). A valid
+//!   request gets the spec's success example, each value typed as the spec
+//!   says, with the identifiers the request sent echoed back.
+//! - Stateful methods have plug-ins on top: four methods keep books on money
+//!   and orders the test seeds:
 //!   `alipay.fund.coupon.order.refund` ([`LocalGateway::seed_red_packet`]),
 //!   `alipay.fund.trans.refund` ([`LocalGateway::seed_transfer`]),
 //!   `alipay.trade.fastpay.refund.query` ([`LocalGateway::seed_trade`],
 //!   [`LocalGateway::seed_trade_refund`]) and
 //!   `alipay.fund.coupon.operation.query` (the operations of the first one).
-//!   Refunds are idempotent per `out_request_no`: an identical resend gets
-//!   the same answer and moves no money; a different request under a used
-//!   number is refused (`UNIQUE_VIOLATION`, `REFUND_INFO_INCONSISTENCY`).
+//!   Refunds are idempotent per `out_request_no` within an order: an
+//!   identical resend gets the same answer and moves no money; a different
+//!   request under a used number is refused (`UNIQUE_VIOLATION`,
+//!   `REFUND_INFO_INCONSISTENCY`); the same number on another order is
+//!   another refund.
 //! - It answers `{"<method>_response":{…},"sign":"…"}`, the node signed with
 //!   the gateway's private key, so the client's response verification is
 //!   exercised too.
 //! - It injects [`Fault`]s into the next requests: delays, dropped
-//!   connections, HTTP errors, tampered signatures, `SYSTEM_ERROR`, `20000`.
-//!   These are the cases where the outcome of a payment call is unknown, the
-//!   ones worth testing and the ones a real sandbox cannot produce.
+//!   connections, HTTP errors, tampered signatures, `SYSTEM_ERROR`, `20000`,
+//!   and any documented business code ([`Fault::Business`]), with the spec's
+//!   message. These are the cases where the outcome of a payment call is
+//!   unknown, the ones worth testing and the ones a real sandbox cannot
+//!   produce.
 //!
 //! State lives in memory and goes away with the gateway; the server stops
 //! when the [`LocalGateway`] is dropped.
+//!
+//! # The binary
+//!
+//! `alipay-local-gateway serve [--port 8080] [--specs DIR]… [--host IP]
+//! [--keys-dir DIR] [--app-id ID] [--timestamp-window-secs N] [--no-plugins]
+//! [--quiet]` prints on start, one `name: value` per line: `url`, `app_id`,
+//! `keys` (the directory of the test key pairs, generated at first start and
+//! reused afterwards: `app_private_key.txt` to sign requests with,
+//! `alipay_public_key.txt` to verify responses with, bare base64 as Alipay's
+//! key tool writes them; or the files given with `--app-public-key` and
+//! `--gateway-private-key`), `control`, `methods`. It logs one line per
+//! request to stderr (method, outcome, fault), listens on `127.0.0.1` unless
+//! `--host` says otherwise, and stops on Ctrl-C (or SIGTERM).
+//!
+//! # The control endpoint
+//!
+//! Under `/__control/`, JSON in and out; control requests are not counted
+//! and take no fault. A bad request is answered `400` with
+//! `{"error": "…"}` saying what to send.
+//!
+//! - `POST /__control/fault` queues a fault for the next gateway request:
+//!   `{"fault":"delay","ms":300}`, `{"fault":"drop_connection"}`,
+//!   `{"fault":"http_status","status":502}`, `{"fault":"tamper_signature"}`,
+//!   `{"fault":"system_error"}`, `{"fault":"gateway_unavailable"}`,
+//!   `{"fault":"business","code":"NO_ORDER_PERMISSION"}`.
+//! - `POST /__control/seed` seeds the plug-ins' books (amounts in yuan, as
+//!   strings): `{"kind":"red_packet","auth_no":…,"out_order_no":…,"amount":"10.00"}`,
+//!   `{"kind":"transfer","order_id":…,"amount":…}`,
+//!   `{"kind":"trade","trade_no":…,"out_trade_no":…,"total":…}`,
+//!   `{"kind":"trade_refund","trade_no":…,"out_request_no":…,"amount":…,"reason":…}`.
+//! - `GET /__control/state` answers `{"app_id", "request_count",
+//!   "pending_faults", "methods", "refunded": {id: amount}}`.
 //!
 //! # Example
 //!
@@ -74,12 +125,17 @@
 //! # }
 //! ```
 
+mod control;
+mod nodes;
 mod server;
+mod spec;
 mod state;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -89,6 +145,7 @@ use alipay_runtime::keys::{PrivateKey, PublicKey};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::spec::Specs;
 use crate::state::State;
 
 /// Who the gateway talks to and how it signs.
@@ -102,6 +159,52 @@ pub struct GatewayConfig {
     /// The key the gateway signs its responses with. The client under test
     /// must be configured with its public half as the Alipay public key.
     pub gateway_private_key: PrivateKey,
+}
+
+/// How the gateway runs, beyond who it talks to. `Default` is what
+/// [`LocalGateway::start`] uses.
+#[derive(Debug, Clone)]
+pub struct GatewayOptions {
+    /// Spec directories layered on the bundled specs, each with a
+    /// `methods/` folder of method specs (the format of `specs/README.md`):
+    /// their methods are served too. A spec for a method the bundled set
+    /// already has is refused.
+    pub specs: Vec<PathBuf>,
+    /// The address to listen on: `127.0.0.1` unless set otherwise on purpose.
+    pub host: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// How far a request's `timestamp` may be from Beijing time before it is
+    /// refused (`40002 isv.invalid-timestamp`); `None` accepts any well-formed
+    /// timestamp. Alipay refuses such requests with that sub-code under the
+    /// method's key (a timestamp a month behind, with a one-digit month, got
+    /// `{"alipay_trade_precreate_response":{"code":"40002","msg":"Invalid
+    /// Arguments","sub_code":"isv.invalid-timestamp","sub_msg":"非法的时间戳参数"},"sign":…}`,
+    /// <https://github.com/Srar/AlipayF2F/issues/14>), but publishes no
+    /// window: none was found in its documents or SDKs. The default, 15
+    /// minutes, is the window Alibaba Cloud's OpenAPI gateway documents for
+    /// its own timestamps (`InvalidTimeStamp.Expired`,
+    /// <https://developer.aliyun.com/ask/9487>), a stand-in, not Alipay's.
+    pub timestamp_window: Option<Duration>,
+    /// Runs the methods' plug-ins (refund ledgers, idempotent resends,
+    /// queries of seeded trades). Without them every method is answered from
+    /// its spec alone, statelessly: a valid request gets the spec's success.
+    pub plugins: bool,
+    /// Writes one line per request to stderr: method, outcome, fault.
+    pub log: bool,
+}
+
+impl Default for GatewayOptions {
+    fn default() -> GatewayOptions {
+        GatewayOptions {
+            specs: Vec::new(),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            timestamp_window: Some(Duration::from_secs(15 * 60)),
+            plugins: true,
+            log: false,
+        }
+    }
 }
 
 /// A failure to inject into one request. Faults queue up: each HTTP request
@@ -140,6 +243,8 @@ pub enum Fault {
 /// What the server task and the handle share.
 struct Shared {
     config: GatewayConfig,
+    options: GatewayOptions,
+    specs: Arc<Specs>,
     request_count: AtomicUsize,
     state: Mutex<State>,
 }
@@ -179,17 +284,35 @@ impl Drop for LocalGateway {
 }
 
 impl LocalGateway {
-    /// Binds `127.0.0.1` on a free port and starts serving on the current
-    /// tokio runtime.
+    /// Binds `127.0.0.1` on a free port and starts serving the bundled
+    /// specs on the current tokio runtime.
     ///
     /// # Errors
     ///
     /// The error of binding the listening socket.
     pub async fn start(config: GatewayConfig) -> std::io::Result<LocalGateway> {
-        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
+        LocalGateway::start_with(config, GatewayOptions::default()).await
+    }
+
+    /// [`start`](LocalGateway::start) with options: more spec directories,
+    /// another address or port, the timestamp window, logging.
+    ///
+    /// # Errors
+    ///
+    /// A spec directory that cannot be read or whose specs have problems
+    /// (`InvalidData`, the message naming each file, place and fix), or the
+    /// error of binding the listening socket.
+    pub async fn start_with(
+        config: GatewayConfig,
+        options: GatewayOptions,
+    ) -> std::io::Result<LocalGateway> {
+        let specs = Specs::load(&options.specs)?;
+        let listener = TcpListener::bind((options.host, options.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config,
+            options,
+            specs,
             request_count: AtomicUsize::new(0),
             state: Mutex::new(State::default()),
         });
@@ -206,6 +329,22 @@ impl LocalGateway {
     /// The address the gateway listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The app id requests must carry.
+    pub fn app_id(&self) -> &str {
+        &self.shared.config.app_id
+    }
+
+    /// The methods served, sorted: every method of the spec set.
+    pub fn methods(&self) -> Vec<&str> {
+        self.shared
+            .specs
+            .api
+            .methods
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect()
     }
 
     /// Creates a red packet that `alipay.fund.coupon.order.refund` can refund

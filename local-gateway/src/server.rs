@@ -1,5 +1,6 @@
 //! The HTTP side: accepting connections, decoding the parameters, checking the
-//! public parameters and the signature, applying faults, signing answers.
+//! public parameters and the signature, validating `biz_content`, routing to
+//! a plug-in or the generic answer, applying faults, signing answers.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,13 +20,14 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use crate::state::{ErrorNode, Method, to_json};
-use crate::{Fault, Shared};
+use crate::nodes::{self, node_key};
+use crate::state::Method as Plugin;
+use crate::{Fault, Shared, control, validate};
 
 /// The only path served.
 pub(crate) const PATH: &str = "/gateway.do";
 /// The key of the node used when no method could be routed.
-const ERROR_RESPONSE: &str = "error_response";
+pub(crate) const ERROR_RESPONSE: &str = "error_response";
 
 /// Accepts connections until the task is aborted; aborting it drops the
 /// [`JoinSet`] and so every open connection too.
@@ -56,25 +58,47 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
 /// close the connection without writing anything.
 type Answer = Result<Response<Full<Bytes>>, std::io::Error>;
 
+/// A response node and how to send it.
+pub(crate) struct Reply {
+    /// `<method>_response` or `error_response`.
+    key: String,
+    /// The node's compact JSON.
+    node: String,
+    /// Whether `sign` goes with it. Alipay does not sign the answer to an
+    /// unknown `app_id` (it has no key pair for it).
+    signed: bool,
+    /// Why a request was refused, for the log (never a secret).
+    detail: Option<String>,
+}
+
+impl Reply {
+    fn signed(key: String, node: String) -> Reply {
+        Reply {
+            key,
+            node,
+            signed: true,
+            detail: None,
+        }
+    }
+
+    fn because(mut self, detail: impl Into<String>) -> Reply {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
 async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
-    shared.request_count.fetch_add(1, Ordering::SeqCst);
     let (parts, body) = request.into_parts();
     // Read the whole request before anything else, faults included.
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => return Err(std::io::Error::other(e)),
     };
+    if parts.uri.path().starts_with(control::PREFIX) {
+        return Ok(control::handle(&shared, &parts.method, &parts.uri, &body));
+    }
+    shared.request_count.fetch_add(1, Ordering::SeqCst);
     let fault = shared.lock().faults.pop_front();
-
-    if let Some(Fault::HttpStatus(code)) = fault {
-        return Ok(html_status(code));
-    }
-    if parts.uri.path() != PATH {
-        return Ok(plain(StatusCode::NOT_FOUND, "not found"));
-    }
-    if parts.method != HttpMethod::POST {
-        return Ok(plain(StatusCode::METHOD_NOT_ALLOWED, "use POST"));
-    }
 
     // Query (system params) then body (biz_content), each form-decoded once.
     let mut params = BTreeMap::new();
@@ -82,28 +106,58 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     for (k, v) in form_urlencoded::parse(query.as_bytes()).chain(form_urlencoded::parse(&body)) {
         params.insert(k.into_owned(), v.into_owned());
     }
+    let method_name = non_empty(&params, "method").unwrap_or("-").to_owned();
+    let log = |outcome: &str| {
+        if shared.options.log {
+            let fault = fault.map_or_else(|| "-".to_owned(), |f| format!("{f:?}"));
+            eprintln!("{method_name} {outcome} fault={fault}");
+        }
+    };
+
+    if let Some(Fault::HttpStatus(code)) = fault {
+        log(&format!("http {code}"));
+        return Ok(html_status(code));
+    }
+    if parts.uri.path() != PATH {
+        log(&format!("http 404 {}", parts.uri.path()));
+        return Ok(plain(StatusCode::NOT_FOUND, "not found"));
+    }
+    if parts.method != HttpMethod::POST {
+        log("http 405");
+        return Ok(plain(StatusCode::METHOD_NOT_ALLOWED, "use POST"));
+    }
     shared.lock().last_params = Some(params.clone());
 
-    let (key, node) = match fault {
-        Some(Fault::SystemError) => unprocessed(&params, Method::system_error_node),
-        Some(Fault::Business(code)) => unprocessed(&params, |m| m.business_error_node(code)),
-        Some(Fault::GatewayUnavailable) => unprocessed(&params, |_| {
-            to_json(&ErrorNode {
-                code: "20000",
-                msg: "Service Currently Unavailable",
-                sub_code: "isp.unknow-error",
-                sub_msg: "系统繁忙",
-            })
-        }),
+    let method = non_empty(&params, "method").and_then(|name| shared.specs.method(name));
+    let reply = match fault {
+        Some(Fault::SystemError) => unprocessed(&params, nodes::system_error(method)),
+        Some(Fault::Business(code)) => unprocessed(&params, nodes::business_failed(method, code)),
+        Some(Fault::GatewayUnavailable) => unprocessed(
+            &params,
+            nodes::refusal(
+                ("20000", "Service Currently Unavailable"),
+                "isp.unknow-error",
+                Some("系统繁忙"),
+            ),
+        ),
         _ => process(&shared, &params),
     };
 
-    let mut signature = sign(&shared.config.gateway_private_key, SignType::Rsa2, &node);
-    if fault == Some(Fault::TamperSignature) {
-        tamper(&mut signature);
-    }
-    // The node is compact JSON and the key and signature need no escaping.
-    let body = format!(r#"{{"{key}":{node},"sign":"{signature}"}}"#);
+    let body = if reply.signed {
+        let mut signature = sign(
+            &shared.config.gateway_private_key,
+            SignType::Rsa2,
+            &reply.node,
+        );
+        if fault == Some(Fault::TamperSignature) {
+            tamper(&mut signature);
+        }
+        // The node is compact JSON and the key and signature need no escaping.
+        format!(r#"{{"{}":{},"sign":"{signature}"}}"#, reply.key, reply.node)
+    } else {
+        format!(r#"{{"{}":{}}}"#, reply.key, reply.node)
+    };
+    log(&outcome(&reply));
 
     if let Some(Fault::Delay(delay)) = fault {
         tokio::time::sleep(delay).await;
@@ -119,27 +173,36 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     Ok(response)
 }
 
-/// The node key of the method the request names (if any), and `node(method)`
-/// for a known method; for an unknown one the node is built as if for
-/// `alipay.fund.coupon.order.refund` (a plain `SYSTEM_ERROR`).
-fn unprocessed(
-    params: &BTreeMap<String, String>,
-    node: impl Fn(Method) -> String,
-) -> (String, String) {
-    let name = non_empty(params, "method");
-    let method = name
-        .and_then(Method::from_name)
-        .unwrap_or(Method::CouponOrderRefund);
-    let key = match name {
+/// `code[ sub_code][ (detail)]` of a reply, for the log.
+fn outcome(reply: &Reply) -> String {
+    let node: serde_json::Value = serde_json::from_str(&reply.node).unwrap_or_default();
+    let mut out = node["code"].as_str().unwrap_or("?").to_owned();
+    if let Some(sub_code) = node["sub_code"].as_str() {
+        out.push(' ');
+        out.push_str(sub_code);
+    }
+    if reply.key == ERROR_RESPONSE {
+        out.push_str(" (error_response)");
+    }
+    if !reply.signed {
+        out.push_str(" (unsigned)");
+    }
+    if let Some(detail) = &reply.detail {
+        out.push_str(" (");
+        out.push_str(detail);
+        out.push(')');
+    }
+    out
+}
+
+/// A fault's node, under the key of the method the request names, or
+/// `error_response` if it names none.
+fn unprocessed(params: &BTreeMap<String, String>, node: String) -> Reply {
+    let key = match non_empty(params, "method") {
         Some(name) => node_key(name),
         None => ERROR_RESPONSE.to_owned(),
     };
-    (key, node(method))
-}
-
-/// `alipay.fund.trans.refund` → `alipay_fund_trans_refund_response`.
-fn node_key(method: &str) -> String {
-    format!("{}_response", method.replace('.', "_"))
+    Reply::signed(key, node)
 }
 
 fn non_empty<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
@@ -149,24 +212,49 @@ fn non_empty<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Option<&'a 
         .filter(|v| !v.is_empty())
 }
 
-/// An `error_response` node for a gateway sub-code listed in common.yaml.
-fn gateway_error(sub_code: &str) -> (String, String) {
+/// The node of a gateway sub-code listed in common.yaml: its code, message
+/// and meaning.
+fn gateway_node(sub_code: &str) -> String {
     let sub = GatewaySubCode::from(sub_code);
     let code = sub
         .gateway_code()
         .expect("the gateway only sends sub-codes common.yaml lists");
-    let node = ErrorNode {
-        code: code.as_str(),
-        msg: code.msg().unwrap_or_default(),
-        sub_code: sub.as_str(),
-        sub_msg: sub.meaning().unwrap_or_default(),
-    };
-    (ERROR_RESPONSE.to_owned(), to_json(&node))
+    nodes::refusal(
+        (code.as_str(), code.msg().unwrap_or_default()),
+        sub.as_str(),
+        sub.meaning(),
+    )
 }
 
+/// A gateway refusal under `error_response`: for requests that name no
+/// method, an unknown one, or fail a check of which no sample shows Alipay's
+/// placement (the `40001` missing parameters, the signature type).
+fn gateway_error(sub_code: &str) -> Reply {
+    Reply::signed(ERROR_RESPONSE.to_owned(), gateway_node(sub_code))
+}
+
+/// The start of the `sub_msg` Alipay gives a request whose signature does not
+/// verify, followed by the content the gateway signed over (HTML-escaped),
+/// as quoted in the official Node SDK (alipay/alipay-sdk-nodejs-all,
+/// `src/alipay.ts`, `#formatExecHttpResponse`, the example response
+/// `alipay_security_risk_content_analyze_response`).
+const INVALID_SIGNATURE_MSG: &str =
+    "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：";
+
 /// Checks the public parameters and the signature in the gateway's order,
-/// then runs the method.
-fn process(shared: &Shared, params: &BTreeMap<String, String>) -> (String, String) {
+/// then validates `biz_content` against the method's spec and answers it:
+/// with the method's plug-in if it has one, else with the spec's success.
+///
+/// Refusals of a request that names a method go under that method's key, as
+/// Alipay places them: an invalid signature
+/// (`{"<method>_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature",…},"sign":…}`,
+/// the Node SDK's example above; also
+/// <https://github.com/yansongda/pay/issues/160>), an invalid timestamp
+/// (<https://github.com/Srar/AlipayF2F/issues/14>), an unknown app id,
+/// unsigned (<https://github.com/shadowsocks/shadowsocks-manager/issues/139>:
+/// the SDK then fails on the missing `sign`), and invalid business
+/// parameters (see [`nodes::invalid_parameter`]).
+fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
     let required = [
         ("method", "isv.missing-method"),
         ("sign", "isv.missing-signature"),
@@ -181,11 +269,26 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> (String, Strin
         }
     }
     let value = |key| non_empty(params, key).unwrap_or_default();
+    let name = value("method");
+    let key = node_key(name);
     if value("app_id") != shared.config.app_id {
-        return gateway_error("isv.invalid-app-id");
+        return Reply {
+            signed: false,
+            ..Reply::signed(key, gateway_node("isv.invalid-app-id"))
+        };
     }
-    if value("timestamp").parse::<DateTime>().is_err() {
-        return gateway_error("isv.invalid-timestamp");
+    let Ok(timestamp) = value("timestamp").parse::<DateTime>() else {
+        return Reply::signed(key, gateway_node("isv.invalid-timestamp"))
+            .because("timestamp is not yyyy-MM-dd HH:mm:ss");
+    };
+    if let Some(window) = shared.options.timestamp_window {
+        let off = DateTime::now().unix_timestamp() - timestamp.unix_timestamp();
+        if off.unsigned_abs() > window.as_secs() {
+            return Reply::signed(key, gateway_node("isv.invalid-timestamp")).because(format!(
+                "timestamp is {off} s from Beijing time, more than {} s",
+                window.as_secs()
+            ));
+        }
     }
     let Some(sign_type) = SignType::parse(value("sign_type")) else {
         return gateway_error("isv.invalid-signature-type");
@@ -197,19 +300,45 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> (String, Strin
         &content,
         value("sign"),
     ) {
-        return gateway_error("isv.invalid-signature");
+        // Tokens are left out of the echoed content: they are secrets.
+        let shown = sign_content(
+            params
+                .iter()
+                .filter(|(k, _)| !k.ends_with("auth_token"))
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        let sub_msg = format!("{INVALID_SIGNATURE_MSG}{}", shown.replace('&', "&amp;"));
+        let node = nodes::refusal(
+            nodes::INVALID_ARGUMENTS,
+            "isv.invalid-signature",
+            Some(&sub_msg),
+        );
+        return Reply::signed(key, node);
     }
-    let name = value("method");
-    let Some(method) = Method::from_name(name) else {
+    let Some(method) = shared.specs.method(name) else {
         return gateway_error("isv.invalid-method");
     };
-    let Some(biz_content) = non_empty(params, "biz_content") else {
-        return gateway_error("isv.invalid-parameter");
+    // No biz_content: no business parameter given.
+    let biz_text = non_empty(params, "biz_content").unwrap_or("{}");
+    let invalid = || Reply::signed(key.clone(), nodes::invalid_parameter(method));
+    let biz: serde_json::Value = match serde_json::from_str(biz_text) {
+        Ok(biz) => biz,
+        Err(e) => return invalid().because(format!("biz_content is not JSON: {e}")),
     };
-    match method.process(&mut shared.lock(), biz_content) {
-        Some(node) => (node_key(name), node),
-        None => gateway_error("isv.invalid-parameter"),
+    let violations = validate::validate(&shared.specs, method, &biz);
+    if !violations.is_empty() {
+        let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        return invalid().because(detail.join("; "));
     }
+    let plugin = Plugin::from_name(name).filter(|_| shared.options.plugins);
+    if let Some(plugin) = plugin {
+        return match plugin.process(&mut shared.lock(), biz_text) {
+            Some(node) => Reply::signed(key, node),
+            None => invalid().because("refused by the method's business rules"),
+        };
+    }
+    let object = biz.as_object().cloned().unwrap_or_default();
+    Reply::signed(key.clone(), nodes::success(&shared.specs, method, &object))
 }
 
 /// Changes the first character of a base64 signature so that it no longer

@@ -1,7 +1,20 @@
-//! The gateway's in-memory books and the four methods' business rules.
+//! The plug-ins: the gateway's in-memory books and the business rules of the
+//! methods whose answers depend on them (refund ledgers, idempotent resends,
+//! queries of what was refunded). Every other method is answered generically
+//! from its spec; a plug-in runs only on a request that passed the spec's
+//! validation.
 //!
 //! Everything here is synchronous and runs under the gateway's mutex: a
 //! request either moves money and records it, or changes nothing.
+//!
+//! `out_request_no` is unique per order, not across orders: Alipay's page of
+//! `alipay.fund.trans.refund` says a transfer "支持单笔交易分多次退回,多次退款
+//! 需要提交原支付订单的商户订单号和设置不同的退款单号"
+//! (<https://docs.open.alipay.com/api_28/alipay.fund.trans.refund/>), and of
+//! trade refunds Alipay's community article says "同一笔交易多次退款需要保证
+//! 唯一" (<https://developer.aliyun.com/article/707486>). No source states the
+//! scope for `alipay.fund.coupon.order.refund` (its document says only
+//! "不可重复"); it is scoped per red packet (`auth_no`) like its siblings.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -75,16 +88,7 @@ impl_node!(
     AlipayFundCouponOperationQueryResponse,
 );
 
-/// The node of `error_response`, for failures before a method is routed.
-#[derive(Serialize)]
-pub(crate) struct ErrorNode<'a> {
-    pub(crate) code: &'a str,
-    pub(crate) msg: &'a str,
-    pub(crate) sub_code: &'a str,
-    pub(crate) sub_msg: &'a str,
-}
-
-/// The methods this gateway serves.
+/// The methods with a plug-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
     CouponOrderRefund,
@@ -105,43 +109,6 @@ impl Method {
                 Some(Method::CouponOperationQuery)
             }
             _ => None,
-        }
-    }
-
-    /// The node of a `SYSTEM_ERROR`-style business failure of this method.
-    pub(crate) fn system_error_node(self) -> String {
-        match self {
-            Method::CouponOrderRefund => to_json(&AlipayFundCouponOrderRefundResponse::failed(
-                "SYSTEM_ERROR",
-                "系统繁忙",
-            )),
-            Method::CouponOperationQuery => to_json(
-                &AlipayFundCouponOperationQueryResponse::failed("SYSTEM_ERROR", "系统繁忙"),
-            ),
-            Method::FundTransRefund => to_json(&AlipayFundTransRefundResponse::failed(
-                "SYSTEM_ERROR",
-                trans_msg("SYSTEM_ERROR"),
-            )),
-            Method::FastpayRefundQuery => to_json(&AlipayTradeFastpayRefundQueryResponse::failed(
-                "ACQ.SYSTEM_ERROR",
-                query_msg("ACQ.SYSTEM_ERROR"),
-            )),
-        }
-    }
-
-    /// The node of a business failure with `code`, its meaning from the spec
-    /// as `sub_msg`.
-    pub(crate) fn business_error_node(self, code: &str) -> String {
-        use alipay_runtime::ErrorCode;
-        fn node<R: Node + alipay_runtime::AlipayResponse>(code: &str) -> String {
-            let meaning = R::ErrorCode::from_code(code).meaning().unwrap_or("");
-            to_json(&R::failed(code, meaning))
-        }
-        match self {
-            Method::CouponOrderRefund => node::<AlipayFundCouponOrderRefundResponse>(code),
-            Method::CouponOperationQuery => node::<AlipayFundCouponOperationQueryResponse>(code),
-            Method::FundTransRefund => node::<AlipayFundTransRefundResponse>(code),
-            Method::FastpayRefundQuery => node::<AlipayTradeFastpayRefundQueryResponse>(code),
         }
     }
 
@@ -243,10 +210,10 @@ struct TradeRefund {
 #[derive(Default)]
 pub(crate) struct State {
     red_packets: HashMap<String, RedPacket>,
-    /// Successful coupon refunds by `out_request_no`: the request and the
-    /// answer, replayed for an identical resend.
+    /// Successful coupon refunds by `(auth_no, out_request_no)`: the request
+    /// and the answer, replayed for an identical resend.
     coupon_refunds: HashMap<
-        String,
+        (String, String),
         (
             AlipayFundCouponOrderRefundRequest,
             AlipayFundCouponOrderRefundResponse,
@@ -254,8 +221,9 @@ pub(crate) struct State {
     >,
     operations: Vec<Operation>,
     transfers: HashMap<String, Transfer>,
-    /// Successful transfer refunds by `out_request_no`.
-    trans_refunds: HashMap<String, (AlipayFundTransRefundRequest, AlipayFundTransRefundResponse)>,
+    /// Successful transfer refunds by `(order_id, out_request_no)`.
+    trans_refunds:
+        HashMap<(String, String), (AlipayFundTransRefundRequest, AlipayFundTransRefundResponse)>,
     trades: HashMap<String, Trade>,
     last_id: u64,
     pub(crate) faults: VecDeque<Fault>,
@@ -349,6 +317,21 @@ impl State {
         true
     }
 
+    /// The total refunded of every seeded red packet, transfer and trade, by
+    /// id, for the control endpoint.
+    pub(crate) fn refunded_all(&self) -> BTreeMap<String, Money> {
+        let mut all = BTreeMap::new();
+        let ids = self
+            .red_packets
+            .keys()
+            .chain(self.transfers.keys())
+            .chain(self.trades.keys());
+        for id in ids {
+            all.insert(id.clone(), self.refunded(id));
+        }
+        all
+    }
+
     pub(crate) fn refunded(&self, id: &str) -> Money {
         if let Some(packet) = self.red_packets.get(id) {
             return packet.refunded;
@@ -377,7 +360,8 @@ impl State {
             node.out_request_no = Some(request.out_request_no.clone());
             node
         };
-        if let Some((earlier, answer)) = self.coupon_refunds.get(&request.out_request_no) {
+        let key = (request.auth_no.clone(), request.out_request_no.clone());
+        if let Some((earlier, answer)) = self.coupon_refunds.get(&key) {
             return Some(if *earlier == request {
                 answer.clone()
             } else {
@@ -421,8 +405,7 @@ impl State {
         node.out_order_no = Some(out_order_no);
         node.out_request_no = Some(request.out_request_no.clone());
         node.status = Some(CouponRefundStatus::Success);
-        self.coupon_refunds
-            .insert(request.out_request_no.clone(), (request, node.clone()));
+        self.coupon_refunds.insert(key, (request, node.clone()));
         Some(node)
     }
 
@@ -435,7 +418,8 @@ impl State {
             return None;
         }
         let failed = |code: &str| AlipayFundTransRefundResponse::failed(code, trans_msg(code));
-        if let Some((earlier, answer)) = self.trans_refunds.get(&request.out_request_no) {
+        let key = (request.order_id.clone(), request.out_request_no.clone());
+        if let Some((earlier, answer)) = self.trans_refunds.get(&key) {
             return Some(if *earlier == request {
                 answer.clone()
             } else {
@@ -464,8 +448,7 @@ impl State {
         node.status = Some(TransRefundStatus::Success);
         node.refund_amount = Some(request.refund_amount);
         node.refund_date = Some(DateTime::now());
-        self.trans_refunds
-            .insert(request.out_request_no.clone(), (request, node.clone()));
+        self.trans_refunds.insert(key, (request, node.clone()));
         Some(node)
     }
 

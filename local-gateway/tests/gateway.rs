@@ -46,6 +46,11 @@ fn alipay_public() -> PublicKey {
 
 /// The system parameters of a call, signed together with `biz_content`.
 fn signed_query(method: &str, biz_content: &str) -> Vec<(String, String)> {
+    signed_query_at(method, biz_content, DateTime::now())
+}
+
+/// [`signed_query`] with the given `timestamp`.
+fn signed_query_at(method: &str, biz_content: &str, at: DateTime) -> Vec<(String, String)> {
     let mut params: Vec<(String, String)> = [
         ("app_id", APP_ID),
         ("method", method),
@@ -57,7 +62,7 @@ fn signed_query(method: &str, biz_content: &str) -> Vec<(String, String)> {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    params.push(("timestamp".into(), DateTime::now().to_string()));
+    params.push(("timestamp".into(), at.to_string()));
     let content = sign_content(
         params
             .iter()
@@ -356,18 +361,26 @@ async fn coupon_operation_query_finds_pay_and_refund_operations() {
 // ------------------------------------------------- public params, signature
 
 /// Sends the call with `edit` applied to the signed query and returns the
-/// verified `error_response` node.
-async fn gateway_error(edit: impl FnOnce(&mut Vec<(String, String)>)) -> Answer {
+/// raw answer, checking that no money moved.
+async fn refused(edit: impl FnOnce(&mut Vec<(String, String)>)) -> Raw {
     let gw = gateway().await;
     gw.seed_red_packet(AUTH_NO, OUT_ORDER_NO, yuan("10.00"));
     let biz = coupon_refund("refund-1", "0.01");
     let mut query = signed_query(COUPON_REFUND, &biz);
     edit(&mut query);
-    let answer = verified(&post(&gw, &query, &biz).await, COUPON_REFUND);
-    assert_eq!(answer.key, "error_response");
+    let raw = post(&gw, &query, &biz).await;
     assert_eq!(gw.refunded(AUTH_NO), Money::ZERO);
+    raw
+}
+
+/// [`refused`], answered in a verified `error_response` node.
+async fn gateway_error(edit: impl FnOnce(&mut Vec<(String, String)>)) -> Answer {
+    let answer = verified(&refused(edit).await, COUPON_REFUND);
+    assert_eq!(answer.key, "error_response");
     answer
 }
+
+const COUPON_KEY: &str = "alipay_fund_coupon_order_refund_response";
 
 /// A change to a signed query.
 type Edit = fn(&mut Vec<(String, String)>);
@@ -394,18 +407,30 @@ async fn missing_sign_is_40001_in_error_response() {
 }
 
 #[tokio::test]
-async fn bad_signature_is_invalid_signature() {
-    // Signed, then a signed parameter changed.
-    let answer = gateway_error(|q| set(q, "version", "1.1")).await;
+async fn bad_signature_is_invalid_signature_inside_the_method_node() {
+    // Signed, then a signed parameter changed. Alipay answers inside
+    // `<method>_response`, signed, with the content it checked (the Node
+    // SDK's example, src/alipay.ts): an SDK can verify it.
+    let answer = verified(&refused(|q| set(q, "version", "1.1")).await, COUPON_REFUND);
+    assert_eq!(answer.key, COUPON_KEY);
     assert_eq!(answer.node["code"], "40002");
     assert_eq!(answer.node["msg"], "Invalid Arguments");
     assert_eq!(answer.node["sub_code"], "isv.invalid-signature");
-    assert_eq!(answer.node["sub_msg"], "无效签名");
+    let sub_msg = answer.node["sub_msg"].as_str().unwrap();
+    assert!(
+        sub_msg.starts_with(
+            "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：app_id=2021000000000001&amp;biz_content="
+        ),
+        "{sub_msg}"
+    );
+    assert!(sub_msg.contains("&amp;version=1.1"), "{sub_msg}");
+    assert!(!sub_msg.contains("sign="), "{sub_msg}");
 }
 
 #[tokio::test]
 async fn public_params_are_checked_in_order() {
-    let cases: [(Edit, &str, &str); 9] = [
+    // (edit, code, sub_code, under the method's key?)
+    let cases: [(Edit, &str, &str, bool); 9] = [
         (
             |q| {
                 remove(q, "method");
@@ -413,6 +438,7 @@ async fn public_params_are_checked_in_order() {
             },
             "40001",
             "isv.missing-method",
+            false,
         ),
         (
             |q| {
@@ -421,39 +447,103 @@ async fn public_params_are_checked_in_order() {
             },
             "40001",
             "isv.missing-signature-type",
+            false,
         ),
-        (|q| remove(q, "app_id"), "40001", "isv.missing-app-id"),
-        (|q| remove(q, "timestamp"), "40001", "isv.missing-timestamp"),
-        (|q| remove(q, "version"), "40001", "isv.missing-version"),
+        (
+            |q| remove(q, "app_id"),
+            "40001",
+            "isv.missing-app-id",
+            false,
+        ),
+        (
+            |q| remove(q, "timestamp"),
+            "40001",
+            "isv.missing-timestamp",
+            false,
+        ),
+        (
+            |q| remove(q, "version"),
+            "40001",
+            "isv.missing-version",
+            false,
+        ),
         (
             |q| {
-                set(q, "app_id", "2021999999999999");
                 set(q, "timestamp", "yesterday");
+                set(q, "sign_type", "SM2");
             },
             "40002",
-            "isv.invalid-app-id",
+            "isv.invalid-timestamp",
+            true,
         ),
         (
             |q| set(q, "timestamp", "2024-01-01T10:00:00"),
             "40002",
             "isv.invalid-timestamp",
+            true,
         ),
         (
             |q| set(q, "sign_type", "SM2"),
             "40002",
             "isv.invalid-signature-type",
+            false,
         ),
         (
             |q| set(q, "sign", "bm90IGEgc2lnbmF0dXJl"),
             "40002",
             "isv.invalid-signature",
+            true,
         ),
     ];
-    for (edit, code, sub_code) in cases {
-        let answer = gateway_error(edit).await;
+    for (edit, code, sub_code, in_method_node) in cases {
+        let answer = verified(&refused(edit).await, COUPON_REFUND);
+        let key = if in_method_node {
+            COUPON_KEY
+        } else {
+            "error_response"
+        };
+        assert_eq!(answer.key, key, "{sub_code}");
         assert_eq!(answer.node["code"], code, "{}", answer.text);
         assert_eq!(answer.node["sub_code"], sub_code, "{}", answer.text);
         assert!(!answer.node["sub_msg"].as_str().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_app_id_is_refused_unsigned_in_the_method_node() {
+    // Alipay has no key pair for an app it does not know, so it cannot sign.
+    let raw = refused(|q| {
+        set(q, "app_id", "2021999999999999");
+        set(q, "timestamp", "yesterday");
+    })
+    .await;
+    assert_eq!(raw.status, 200);
+    assert_eq!(
+        raw.body,
+        r#"{"alipay_fund_coupon_order_refund_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id","sub_msg":"无效的appId参数"}}"#
+    );
+}
+
+#[tokio::test]
+async fn a_stale_timestamp_is_refused_as_invalid() {
+    let biz = coupon_refund("refund-1", "0.01");
+    for (offset, refused_) in [(-16 * 60, true), (16 * 60, true), (-14 * 60, false)] {
+        let gw = gateway().await;
+        gw.seed_red_packet(AUTH_NO, OUT_ORDER_NO, yuan("10.00"));
+        let at = DateTime::from_unix_timestamp(DateTime::now().unix_timestamp() + offset);
+        let query = signed_query_at(COUPON_REFUND, &biz, at);
+        let answer = verified(&post(&gw, &query, &biz).await, COUPON_REFUND);
+        assert_eq!(answer.key, COUPON_KEY);
+        if refused_ {
+            assert_eq!(
+                answer.text,
+                r#"{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-timestamp","sub_msg":"非法的时间戳参数"}"#,
+                "{offset}"
+            );
+            assert_eq!(gw.refunded(AUTH_NO), Money::ZERO);
+        } else {
+            assert_eq!(answer.node["code"], "10000", "{offset}");
+        }
     }
 }
 
@@ -467,6 +557,7 @@ async fn unknown_method_and_bad_biz_content_are_rejected_after_the_signature() {
     assert_eq!(answer.node["sub_code"], "isv.invalid-method");
     assert_eq!(answer.node["sub_msg"], "不存在的方法名");
 
+    // The coupon refund documents no invalid-parameter code of its own.
     for biz in [
         "not json",
         r#"{"auth_no":"1"}"#,
@@ -474,10 +565,17 @@ async fn unknown_method_and_bad_biz_content_are_rejected_after_the_signature() {
     ] {
         let raw = post(&gw, &signed_query(COUPON_REFUND, biz), biz).await;
         let answer = verified(&raw, COUPON_REFUND);
-        assert_eq!(answer.key, "error_response");
-        assert_eq!(answer.node["code"], "40002");
-        assert_eq!(answer.node["sub_code"], "isv.invalid-parameter", "{biz}");
+        assert_eq!(answer.key, COUPON_KEY);
+        assert_eq!(
+            answer.text,
+            r#"{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-parameter","sub_msg":"参数无效"}"#,
+            "{biz}"
+        );
     }
+    // The transfer refund does: 40004 INVALID_PARAMETER, with its message.
+    let biz = r#"{"order_id":"1","out_request_no":"2"}"#;
+    let answer = call(&gw, TRANS_REFUND, biz).await;
+    assert_failed(&answer, "INVALID_PARAMETER", "参数有误参数有误");
 }
 
 #[tokio::test]
@@ -553,6 +651,43 @@ async fn reused_out_request_no_with_other_content_is_unique_violation() {
         r#"{"code":"40004","msg":"Business Failed","sub_code":"UNIQUE_VIOLATION","sub_msg":"退款失败,商户本次资金操作的请求流水号与之前有重复","out_request_no":"refund-1"}"#
     );
     assert_eq!(gw.refunded(AUTH_NO), yuan("0.01"));
+}
+
+#[tokio::test]
+async fn out_request_no_is_unique_per_order_not_across_orders() {
+    let gw = gateway().await;
+    // Two red packets refunded under the same request number: two refunds.
+    let other_auth_no = "2017122810002001950287006753";
+    gw.seed_red_packet(AUTH_NO, OUT_ORDER_NO, yuan("10.00"));
+    gw.seed_red_packet(other_auth_no, "other-order", yuan("10.00"));
+    let first = call(&gw, COUPON_REFUND, &coupon_refund("refund-1", "1.00")).await;
+    assert_eq!(first.node["code"], "10000");
+    let biz = serde_json::json!({
+        "auth_no": other_auth_no,
+        "out_request_no": "refund-1",
+        "amount": "2.00",
+        "remark": "红包退款",
+    })
+    .to_string();
+    let second = call(&gw, COUPON_REFUND, &biz).await;
+    assert_eq!(second.node["code"], "10000", "{}", second.text);
+    assert_eq!(second.node["auth_no"], other_auth_no);
+    assert_eq!(gw.refunded(AUTH_NO), yuan("1.00"));
+    assert_eq!(gw.refunded(other_auth_no), yuan("2.00"));
+
+    // The same for two transfers.
+    gw.seed_transfer("order-1", yuan("5.00"));
+    gw.seed_transfer("order-2", yuan("5.00"));
+    for (order, amount) in [("order-1", "1.00"), ("order-2", "2.00")] {
+        let biz = format!(
+            r#"{{"order_id":"{order}","out_request_no":"r-1","refund_amount":"{amount}"}}"#
+        );
+        let answer = call(&gw, TRANS_REFUND, &biz).await;
+        assert_eq!(answer.node["code"], "10000", "{}", answer.text);
+        assert_eq!(answer.node["order_id"], order);
+    }
+    assert_eq!(gw.refunded("order-1"), yuan("1.00"));
+    assert_eq!(gw.refunded("order-2"), yuan("2.00"));
 }
 
 #[tokio::test]
@@ -734,4 +869,44 @@ async fn dropping_the_gateway_stops_the_server() {
     // Give the aborted task a moment to release the socket.
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(TcpStream::connect(addr).await.is_err());
+}
+
+// ------------------------------------------------------------ control errors
+
+#[tokio::test]
+async fn control_errors_say_what_to_send_and_are_not_counted() {
+    let gw = gateway().await;
+    let cases = [
+        ("/__control/nope", "{}", 404, "the control endpoints are"),
+        ("/__control/state", "", 405, "the control endpoints are"),
+        (
+            "/__control/seed",
+            r#"{"kind":"trade_refund","trade_no":"t-1","out_request_no":"r","amount":"1.00"}"#,
+            400,
+            "was never seeded",
+        ),
+        (
+            "/__control/seed",
+            r#"{"kind":"transfer","order_id":"o","amount":"1.001"}"#,
+            400,
+            "send JSON such as",
+        ),
+        (
+            "/__control/fault",
+            r#"{"fault":"http_status","status":7}"#,
+            400,
+            "use 100 to 999",
+        ),
+    ];
+    for (path, body, status, says) in cases {
+        let raw = post_raw(&gw, path, "", body).await;
+        assert_eq!(raw.status, status, "{path} {body}: {}", raw.body);
+        let error: Value = serde_json::from_str(&raw.body).unwrap();
+        assert!(
+            error["error"].as_str().unwrap().contains(says),
+            "{path} {body}: {}",
+            raw.body
+        );
+    }
+    assert_eq!(gw.request_count(), 0);
 }

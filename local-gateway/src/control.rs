@@ -1,0 +1,217 @@
+//! The control endpoint, `/__control/…`: faults, seeds and state over HTTP, so
+//! a test in any language can drive the gateway. Control requests are not
+//! gateway requests: they take no fault and are not counted.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::Duration;
+
+use alipay_runtime::Money;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Method as HttpMethod, Response, StatusCode, Uri};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{Fault, Shared};
+
+/// Where control paths start.
+pub(crate) const PREFIX: &str = "/__control/";
+
+/// A fault, as JSON: `{"fault":"delay","ms":300}`, `{"fault":"drop_connection"}`,
+/// `{"fault":"http_status","status":502}`, `{"fault":"tamper_signature"}`,
+/// `{"fault":"system_error"}`, `{"fault":"gateway_unavailable"}`,
+/// `{"fault":"business","code":"REFUND_MONEY_NOT_ENOUGH"}`.
+#[derive(Deserialize)]
+#[serde(tag = "fault", rename_all = "snake_case", deny_unknown_fields)]
+enum FaultBody {
+    Delay { ms: u64 },
+    DropConnection,
+    HttpStatus { status: u16 },
+    TamperSignature,
+    SystemError,
+    GatewayUnavailable,
+    Business { code: String },
+}
+
+/// A seed, as JSON; amounts are strings in yuan (`"10.00"`).
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum SeedBody {
+    RedPacket {
+        auth_no: String,
+        out_order_no: String,
+        amount: Money,
+    },
+    Transfer {
+        order_id: String,
+        amount: Money,
+    },
+    Trade {
+        trade_no: String,
+        out_trade_no: String,
+        total: Money,
+    },
+    TradeRefund {
+        trade_no: String,
+        out_request_no: String,
+        amount: Money,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+}
+
+const USAGE: &str = "POST /__control/fault, POST /__control/seed, GET /__control/state";
+
+/// Answers one control request.
+pub(crate) fn handle(
+    shared: &Shared,
+    method: &HttpMethod,
+    uri: &Uri,
+    body: &Bytes,
+) -> Response<Full<Bytes>> {
+    let what = &uri.path()[PREFIX.len()..];
+    let result = match (method, what) {
+        (&HttpMethod::POST, "fault") => fault(shared, body),
+        (&HttpMethod::POST, "seed") => seed(shared, body),
+        (&HttpMethod::GET, "state") => Ok(state(shared)),
+        (_, "fault" | "seed" | "state") => Err((
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
+                "{method} {} is not served; the control endpoints are {USAGE}",
+                uri.path()
+            ),
+        )),
+        _ => Err((
+            StatusCode::NOT_FOUND,
+            format!(
+                "no control endpoint {}; the control endpoints are {USAGE}",
+                uri.path()
+            ),
+        )),
+    };
+    let (status, value) = match result {
+        Ok(value) => (StatusCode::OK, value),
+        Err((status, error)) => (status, json!({ "error": error })),
+    };
+    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json;charset=utf-8"),
+    );
+    response
+}
+
+type Outcome = Result<serde_json::Value, (StatusCode, String)>;
+
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8], example: &str) -> Result<T, (StatusCode, String)> {
+    serde_json::from_slice(body).map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("the body is not a valid request: {e}; send JSON such as {example}"),
+        )
+    })
+}
+
+fn fault(shared: &Shared, body: &[u8]) -> Outcome {
+    let body: FaultBody = parse(body, r#"{"fault":"http_status","status":502}"#)?;
+    let fault = match body {
+        FaultBody::Delay { ms } => Fault::Delay(Duration::from_millis(ms)),
+        FaultBody::DropConnection => Fault::DropConnection,
+        FaultBody::HttpStatus { status } => {
+            if !(100..=999).contains(&status) {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!("status {status} is not an HTTP status; use 100 to 999, e.g. 502"),
+                ));
+            }
+            Fault::HttpStatus(status)
+        }
+        FaultBody::TamperSignature => Fault::TamperSignature,
+        FaultBody::SystemError => Fault::SystemError,
+        FaultBody::GatewayUnavailable => Fault::GatewayUnavailable,
+        FaultBody::Business { code } => Fault::Business(intern(code)),
+    };
+    let mut state = shared.lock();
+    state.faults.push_back(fault);
+    Ok(json!({ "queued": format!("{fault:?}"), "pending_faults": state.faults.len() }))
+}
+
+/// A `&'static str` for a business code sent over HTTP, leaked once per
+/// distinct code: [`Fault`] is `Copy`, and a test uses a handful of codes.
+fn intern(code: String) -> &'static str {
+    static CODES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut codes = CODES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = codes.get(code.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    codes.insert(leaked);
+    leaked
+}
+
+fn seed(shared: &Shared, body: &[u8]) -> Outcome {
+    let body: SeedBody = parse(
+        body,
+        r#"{"kind":"transfer","order_id":"20190703110075000006530004756875","amount":"10.00"}"#,
+    )?;
+    let mut state = shared.lock();
+    match body {
+        SeedBody::RedPacket {
+            auth_no,
+            out_order_no,
+            amount,
+        } => state.seed_red_packet(&auth_no, &out_order_no, amount),
+        SeedBody::Transfer { order_id, amount } => state.seed_transfer(&order_id, amount),
+        SeedBody::Trade {
+            trade_no,
+            out_trade_no,
+            total,
+        } => state.seed_trade(&trade_no, &out_trade_no, total),
+        SeedBody::TradeRefund {
+            trade_no,
+            out_request_no,
+            amount,
+            reason,
+        } => {
+            if !state.seed_trade_refund(&trade_no, &out_request_no, amount, reason.as_deref()) {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "trade {trade_no:?} was never seeded, so it has no refund to record; seed it first with {{\"kind\":\"trade\",\"trade_no\":{trade_no:?},…}}"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(json!({ "seeded": true }))
+}
+
+fn state(shared: &Shared) -> serde_json::Value {
+    let state = shared.lock();
+    let refunded: serde_json::Map<String, serde_json::Value> = state
+        .refunded_all()
+        .into_iter()
+        .map(|(id, money)| (id, json!(money.to_string())))
+        .collect();
+    let methods: Vec<&str> = shared
+        .specs
+        .api
+        .methods
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    json!({
+        "app_id": shared.config.app_id,
+        "request_count": shared.request_count.load(Ordering::SeqCst),
+        "pending_faults": state.faults.len(),
+        "methods": methods,
+        "refunded": refunded,
+    })
+}
