@@ -17,8 +17,8 @@ use crate::load::{Loaded, SpecSet};
 use crate::naming;
 use crate::recursion;
 use crate::spec::{
-    ErrorSpec, ExampleKind, FieldSpec, LengthCounting, MethodFile, ObjectSpec, Required, RuleSpec,
-    ValueSpec,
+    ErrorSpec, ExampleKind, FieldFact, FieldSpec, LengthCounting, MethodFile, ObjectSpec, Required,
+    RuleSpec, ValueSpec,
 };
 
 const BUILTIN_TYPES: &[&str] = &["string", "price", "integer", "boolean", "datetime"];
@@ -346,6 +346,13 @@ impl Checker {
                     .help("method names are lower-case ASCII segments joined by dots, e.g. `alipay.trade.refund`"),
             );
         }
+        for (i, fact) in spec.unconfirmed.iter().enumerate() {
+            let key = fact.key();
+            self.error(
+                Diagnostic::at(file, format!("unconfirmed[{i}]"), format!("the source did not state the method's `{key}`: a person must decide it"))
+                    .help(format!("write the `{key}` (from the method's document, or the product group it belongs to), then remove `{key}` from `unconfirmed`")),
+            );
+        }
         let expected_file = format!("methods/{}.yaml", spec.method);
         if loaded.relative != expected_file {
             self.error(
@@ -587,6 +594,9 @@ impl Checker {
         path: &str,
         rust_name: String,
     ) -> Option<Field> {
+        for (i, fact) in f.unconfirmed.iter().enumerate() {
+            self.error(unconfirmed_field(scope.file, path, i, &f.name, *fact));
+        }
         let mut ty = match self.resolve_type(scope, &f.ty) {
             Ok(ty) => ty,
             Err(help) => {
@@ -1229,6 +1239,30 @@ impl Checker {
         }
         out
     }
+}
+
+/// A fact an importer marked as not stated by its source: an error until a
+/// person decides, so that a draft can never be generated as if it were known.
+fn unconfirmed_field(file: &str, path: &str, i: usize, name: &str, fact: FieldFact) -> Diagnostic {
+    let key = fact.key();
+    let decide = match fact {
+        FieldFact::Type => {
+            "write the field's type from the method's document (`price` for an amount in yuan, `datetime` for a yyyy-MM-dd HH:mm:ss time, `integer`, …)"
+        }
+        FieldFact::Required => {
+            "write `required: true`, `false` or `conditional` as the method's document says"
+        }
+        FieldFact::MaxLength => {
+            "write the document's `max_length`, or leave it out if the document gives none"
+        }
+        FieldFact::Description => "write the document's description of the field, verbatim",
+    };
+    Diagnostic::at(
+        file,
+        format!("{path}.unconfirmed[{i}]"),
+        format!("the source did not state `{key}` of the field `{name}`: a person must decide it"),
+    )
+    .help(format!("{decide}, then remove `{key}` from `unconfirmed`"))
 }
 
 fn is_method_name(name: &str) -> bool {

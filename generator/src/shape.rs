@@ -110,6 +110,10 @@ pub static METHOD_FILE: Struct = Struct {
         defaulted("types", Kind::Map(&Kind::Struct(&OBJECT))),
         defaulted("errors", Kind::List(&Kind::Struct(&ERROR))),
         defaulted("examples", Kind::List(&Kind::Struct(&EXAMPLE))),
+        defaulted(
+            "unconfirmed",
+            Kind::List(&Kind::Word(&["title", "product", "summary"])),
+        ),
     ],
 };
 
@@ -185,6 +189,15 @@ pub static FIELD: Struct = Struct {
         optional("enum_name", Kind::Text),
         optional("source", Kind::Text),
         optional("note", Kind::Text),
+        defaulted(
+            "unconfirmed",
+            Kind::List(&Kind::Word(&[
+                "type",
+                "required",
+                "max_length",
+                "description",
+            ])),
+        ),
     ],
 };
 

@@ -92,6 +92,10 @@ pub struct MethodFile {
     /// The document's examples.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
+    /// Keys of this file whose values its source did not state (written by
+    /// an importer); each is an error until a person decides and removes it.
+    #[serde(default)]
+    pub unconfirmed: Vec<MethodFact>,
 }
 
 /// The request (`biz_content`).
@@ -167,6 +171,61 @@ pub struct FieldSpec {
     /// Anything else.
     #[serde(default)]
     pub note: Option<String>,
+    /// Keys of this field whose values its source did not state (written by
+    /// an importer); each is an error until a person decides and removes it.
+    #[serde(default)]
+    pub unconfirmed: Vec<FieldFact>,
+}
+
+/// A key of a method file that an importer could not take from its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodFact {
+    /// `title`: the source gave no name for the method.
+    Title,
+    /// `product`: the source names no product group.
+    Product,
+    /// `summary`: the source has no introduction.
+    Summary,
+}
+
+impl MethodFact {
+    /// The key as written in a spec.
+    pub fn key(self) -> &'static str {
+        match self {
+            MethodFact::Title => "title",
+            MethodFact::Product => "product",
+            MethodFact::Summary => "summary",
+        }
+    }
+}
+
+/// A key of a field that an importer could not take from its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldFact {
+    /// `type`: the source's type does not say which of ours it is (an
+    /// amount or a date-time sent as a plain string, a `Number` with
+    /// decimals, an unknown type name).
+    Type,
+    /// `required`: the source does not say whether it must be given.
+    Required,
+    /// `max_length`: the source gives no maximum length.
+    MaxLength,
+    /// `description`: the source describes it with nothing.
+    Description,
+}
+
+impl FieldFact {
+    /// The key as written in a spec.
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldFact::Type => "type",
+            FieldFact::Required => "required",
+            FieldFact::MaxLength => "max_length",
+            FieldFact::Description => "description",
+        }
+    }
 }
 
 /// `call: api | page | sdk`: how a method is invoked, as the official SDKs

@@ -551,3 +551,39 @@ fn error_texts_are_given_or_left_out_never_empty() {
     );
     assert!(!err.contains("UNPUBLISHED"), "{err}");
 }
+
+#[test]
+fn unconfirmed_facts_are_errors_until_a_person_decides() {
+    let fields = "    - name: amount\n      type: string\n      description: 金额\n      unconfirmed: [type, required]\n    - {name: remark, type: string, description: '', unconfirmed: [max_length, description]}";
+    let text = method("alipay.a.b", fields).replace("product: 测试\n", "product: ''\n")
+        + "unconfirmed: [product]\n";
+    let err = one("alipay.a.b", text);
+    assert_contains(
+        &err,
+        &[
+            "error: the source did not state the method's `product`: a person must decide it\n  --> ",
+            "methods/alipay.a.b.yaml: unconfirmed[0]\n   = help: write the `product`",
+            "then remove `product` from `unconfirmed`",
+            "error: the source did not state `type` of the field `amount`: a person must decide it",
+            "methods/alipay.a.b.yaml: request.fields[0].unconfirmed[0]\n   = help: write the field's type from the method's document (`price` for an amount in yuan",
+            "then remove `type` from `unconfirmed`",
+            "error: the source did not state `required` of the field `amount`",
+            "request.fields[0].unconfirmed[1]\n   = help: write `required: true`, `false` or `conditional`",
+            "error: the source did not state `max_length` of the field `remark`",
+            "request.fields[1].unconfirmed[0]\n   = help: write the document's `max_length`, or leave it out",
+            "error: the source did not state `description` of the field `remark`",
+            "request.fields[1].unconfirmed[1]",
+            "error: the specs have 5 problems; nothing was written",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_unconfirmed_key_is_a_shape_error() {
+    let fields = "    - {name: a, type: string, description: a, unconfirmed: [example]}";
+    let err = one("alipay.a.b", method("alipay.a.b", fields));
+    assert_contains(
+        &err,
+        &["unconfirmed", "example", "methods/alipay.a.b.yaml:7:"],
+    );
+}

@@ -12,6 +12,8 @@ use alipay_codegen::{Mode, Report, generate};
 use alipay_codegen_cli::docs::{self, Templates};
 use clap::{Parser, Subcommand};
 
+mod import_cli;
+
 #[derive(Parser)]
 #[command(
     name = "alipay-codegen",
@@ -53,10 +55,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Draft or update a spec from Alipay's documents.
+    #[command(subcommand)]
+    Import(import_cli::ImportCommand),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Import(command) => import_cli::run(command),
         Command::Generate { specs, out, check } => {
             let mode = if check { Mode::Check } else { Mode::Write };
             match generate(&specs, &out, mode) {
