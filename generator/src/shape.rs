@@ -5,8 +5,10 @@
 //! [`METHOD_FILE`] and [`COMMON_FILE`] describe the same keys as the serde
 //! types of [`crate::spec`]; a test deserializes documents built from this
 //! description into those types, so the two cannot drift apart. Being plain
-//! data, the description can also be turned into a JSON Schema later.
+//! data, the description is also turned into the JSON Schema editors use
+//! ([`schema`]).
 
+pub mod schema;
 mod walk;
 
 pub use walk::{Problem, check};
