@@ -4,7 +4,8 @@
 //! and every amount and date kept its value), and the values the documents
 //! show are checked by hand.
 
-use std::path::Path;
+#[path = "support/spec_set.rs"]
+mod spec_set;
 
 use alipay_api::alipay_fund_coupon_operation_query as operation_query;
 use alipay_api::alipay_fund_coupon_order_refund as coupon_refund;
@@ -13,84 +14,198 @@ use alipay_api::alipay_trade_fastpay_refund_query as refund_query;
 use alipay_api::common::{GatewayCode, GatewaySubCode};
 use alipay_codegen::ir::Method;
 use alipay_codegen::spec::ExampleKind;
-use alipay_runtime::{AlipayRequest, AlipayResponse, DateTime, ErrorCode, Money};
+use alipay_runtime::{AlipayRequest, AlipayResponse, DateTime, ErrorCode, MethodVisitor, Money};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use spec_set::{SpecSet, response_node};
 
 fn methods() -> Vec<Method> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let set = alipay_codegen::load::load(&root).unwrap();
-    alipay_codegen::check::check(&set).unwrap().methods
+    spec_set::workspace().api.methods
 }
 
-fn response_node<'a>(method: &str, body: &'a Value) -> &'a Value {
-    let key = format!("{}_response", method.replace('.', "_"));
-    body.get(&key)
-        .or_else(|| body.get("error_response"))
-        .expect("the envelope holds the response node")
+/// The bounds every check of a method needs; the registry provides them.
+macro_rules! visit_bounds {
+    () => {
+        fn visit<R>(&mut self)
+        where
+            R: AlipayRequest + DeserializeOwned + std::fmt::Debug + Send + Sync + 'static,
+            R::Response: serde::Serialize + std::fmt::Debug + Send + 'static,
+        {
+            let m = self.specs.method(R::METHOD);
+            self.visited.push(R::METHOD);
+            Self::check::<R>(m);
+        }
+    };
 }
 
-/// Round-trips every example of one method through its generated types.
-fn round_trip<R>(m: &Method) -> usize
-where
-    R: AlipayRequest + DeserializeOwned + PartialEq + std::fmt::Debug,
-    R::Response: serde::Serialize,
-{
-    assert_eq!(R::METHOD, m.name);
-    for e in &m.examples {
-        let json: Value = serde_json::from_str(&e.json).unwrap();
-        match e.kind {
-            ExampleKind::Request => {
-                let req: R = serde_json::from_value(json.clone())
-                    .unwrap_or_else(|err| panic!("{} example {}: {err}", m.name, e.name));
-                assert_eq!(
-                    serde_json::to_value(&req).unwrap(),
-                    json,
-                    "{} example {}",
-                    m.name,
-                    e.name
-                );
-            }
-            ExampleKind::Response => {
-                let node = response_node(&m.name, &json);
-                let resp: R::Response = serde_json::from_value(node.clone())
-                    .unwrap_or_else(|err| panic!("{} example {}: {err}", m.name, e.name));
-                assert_eq!(
-                    &serde_json::to_value(&resp).unwrap(),
-                    node,
-                    "{} example {}",
-                    m.name,
-                    e.name
-                );
+/// Round-trips every example of every method through its generated types:
+/// a request example deserializes into the request and serializes back to
+/// the same JSON; a response example's node parses into the response and
+/// serializes back to the same node.
+struct RoundTrip<'a> {
+    specs: &'a SpecSet,
+    visited: Vec<&'static str>,
+}
+
+impl RoundTrip<'_> {
+    fn check<R>(m: &Method)
+    where
+        R: AlipayRequest + DeserializeOwned,
+        R::Response: serde::Serialize,
+    {
+        for e in &m.examples {
+            let json: Value = serde_json::from_str(&e.json).unwrap();
+            match e.kind {
+                ExampleKind::Request => {
+                    let req: R = serde_json::from_value(json.clone())
+                        .unwrap_or_else(|err| panic!("{} example {}: {err}", m.name, e.name));
+                    assert_eq!(
+                        serde_json::to_value(&req).unwrap(),
+                        json,
+                        "{} example {}",
+                        m.name,
+                        e.name
+                    );
+                }
+                ExampleKind::Response => {
+                    let node = response_node(&m.name, &json);
+                    let resp: R::Response = serde_json::from_value(node.clone())
+                        .unwrap_or_else(|err| panic!("{} example {}: {err}", m.name, e.name));
+                    assert_eq!(
+                        &serde_json::to_value(&resp).unwrap(),
+                        node,
+                        "{} example {}",
+                        m.name,
+                        e.name
+                    );
+                    // A refusal's sub_code arrives as the method's typed code.
+                    if let Some(sub_code) = node.get("sub_code").and_then(Value::as_str) {
+                        let code = resp.error_code().unwrap();
+                        assert_eq!(code.as_str(), sub_code, "{} example {}", m.name, e.name);
+                        let listed = m.errors.iter().any(|c| c.code == sub_code);
+                        assert_eq!(code.is_listed(), listed, "{} example {}", m.name, e.name);
+                    }
+                }
             }
         }
+        println!(
+            "checked {}: {} example(s) round-trip",
+            m.name,
+            m.examples.len()
+        );
     }
-    m.examples.len()
+}
+
+impl MethodVisitor for RoundTrip<'_> {
+    visit_bounds!();
 }
 
 #[test]
 fn every_example_round_trips_through_its_generated_type() {
-    let methods = methods();
-    let mut covered = Vec::new();
-    let mut examples = 0;
-    for m in &methods {
-        examples += match m.name.as_str() {
-            coupon_refund::METHOD => {
-                round_trip::<coupon_refund::AlipayFundCouponOrderRefundRequest>(m)
-            }
-            refund_query::METHOD => {
-                round_trip::<refund_query::AlipayTradeFastpayRefundQueryRequest>(m)
-            }
-            trans_refund::METHOD => round_trip::<trans_refund::AlipayFundTransRefundRequest>(m),
-            operation_query::METHOD => {
-                round_trip::<operation_query::AlipayFundCouponOperationQueryRequest>(m)
-            }
-            other => panic!("add `{other}` to this test"),
-        };
-        covered.push(m.name.as_str());
+    let specs = spec_set::workspace();
+    let mut visitor = RoundTrip {
+        specs: &specs,
+        visited: Vec::new(),
+    };
+    alipay_api::for_each_method(&mut visitor);
+    specs.assert_covers(&visitor.visited);
+
+    let golden = spec_set::golden();
+    let mut visitor = RoundTrip {
+        specs: &golden,
+        visited: Vec::new(),
+    };
+    alipay_golden::for_each_method(&mut visitor);
+    golden.assert_covers(&visitor.visited);
+}
+
+/// Every business error code a spec lists arrives as a listed variant of the
+/// method's generated error code, with the spec's meaning, fix and outcome;
+/// a code it does not list is `Unknown`, with none of them.
+struct ErrorCodes<'a> {
+    specs: &'a SpecSet,
+    visited: Vec<&'static str>,
+}
+
+impl ErrorCodes<'_> {
+    fn check<R: AlipayRequest>(m: &Method) {
+        type Code<R> = <<R as AlipayRequest>::Response as AlipayResponse>::ErrorCode;
+        for def in &m.errors {
+            let code = Code::<R>::from_code(&def.code);
+            let at = format!("{} {}", m.name, def.code);
+            assert_eq!(code.as_str(), def.code, "{at}");
+            assert!(code.is_listed(), "{at}");
+            assert_eq!(code.meaning(), def.message.as_deref(), "{at}");
+            assert_eq!(code.action(), def.action.as_deref(), "{at}");
+            assert_eq!(code.is_outcome_unknown(), def.outcome_unknown, "{at}");
+        }
+        let unlisted = Code::<R>::from_code("NO_SPEC_LISTS_THIS_CODE");
+        assert_eq!(unlisted.as_str(), "NO_SPEC_LISTS_THIS_CODE");
+        assert!(!unlisted.is_listed(), "{}", m.name);
+        assert_eq!((unlisted.meaning(), unlisted.action()), (None, None));
+        println!(
+            "checked {}: {} documented error code(s) typed",
+            m.name,
+            m.errors.len()
+        );
     }
-    assert_eq!(covered, alipay_api::METHODS);
-    assert!(examples >= 14, "only {examples} examples found");
+}
+
+impl MethodVisitor for ErrorCodes<'_> {
+    visit_bounds!();
+}
+
+#[test]
+fn every_documented_error_code_is_typed_with_the_specs_facts() {
+    let specs = spec_set::workspace();
+    let mut visitor = ErrorCodes {
+        specs: &specs,
+        visited: Vec::new(),
+    };
+    alipay_api::for_each_method(&mut visitor);
+    specs.assert_covers(&visitor.visited);
+
+    let golden = spec_set::golden();
+    let mut visitor = ErrorCodes {
+        specs: &golden,
+        visited: Vec::new(),
+    };
+    alipay_golden::for_each_method(&mut visitor);
+    golden.assert_covers(&visitor.visited);
+}
+
+#[test]
+fn each_registry_holds_exactly_the_methods_of_its_specs() {
+    let mut names = spec_set::Names::default();
+    alipay_api::for_each_method(&mut names);
+    spec_set::workspace().assert_covers(&names.0);
+    assert_eq!(names.0, alipay_api::METHODS);
+
+    let mut names = spec_set::Names::default();
+    alipay_golden::for_each_method(&mut names);
+    spec_set::golden().assert_covers(&names.0);
+    assert_eq!(names.0, alipay_golden::METHODS);
+}
+
+#[test]
+#[should_panic(expected = "does not visit it: run `cargo regen`")]
+fn a_spec_method_missing_from_the_registry_fails_the_coverage_check() {
+    // The golden registry against the workspace specs: as if specs had been
+    // added without regenerating.
+    let mut names = spec_set::Names::default();
+    alipay_golden::for_each_method(&mut names);
+    spec_set::workspace().assert_covers(&names.0);
+}
+
+#[test]
+#[should_panic(expected = "defines no such method: run `cargo regen`")]
+fn a_registry_method_without_a_spec_fails_the_coverage_check() {
+    // As if a spec had been deleted without regenerating.
+    let mut specs = spec_set::workspace();
+    specs.api.methods.pop();
+    let mut names = spec_set::Names::default();
+    alipay_api::for_each_method(&mut names);
+    specs.assert_covers(&names.0);
 }
 
 fn example<'a>(methods: &'a [Method], method: &str, name: &str) -> &'a str {

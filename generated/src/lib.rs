@@ -36,3 +36,18 @@ pub const METHODS: &[&str] = &[
     "alipay.fund.trans.refund",
     "alipay.trade.fastpay.refund.query",
 ];
+/// Calls `visitor.visit::<R>()` with the request type `R` of every method in this crate, in the order of `METHODS`.
+#[rustfmt::skip]
+pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
+    visitor
+        .visit::<
+            alipay_fund_coupon_operation_query::AlipayFundCouponOperationQueryRequest,
+        >();
+    visitor
+        .visit::<alipay_fund_coupon_order_refund::AlipayFundCouponOrderRefundRequest>();
+    visitor.visit::<alipay_fund_trans_refund::AlipayFundTransRefundRequest>();
+    visitor
+        .visit::<
+            alipay_trade_fastpay_refund_query::AlipayTradeFastpayRefundQueryRequest,
+        >();
+}

@@ -33,6 +33,41 @@ pub trait AlipayRequest: Serialize {
     }
 }
 
+/// Something done once per method of a generated crate, with the method's
+/// types: the generated `for_each_method` calls [`visit`](Self::visit) with
+/// the request type of every method, in method-name order.
+///
+/// It lets code that must cover every method (tests that follow the specs,
+/// a registry, a dispatcher) reach each method's typed request, response and
+/// error codes without a hand-written list that a new method would outgrow.
+///
+/// ```
+/// use alipay_runtime::{AlipayRequest, MethodVisitor};
+///
+/// /// Collects the method names.
+/// struct Names(Vec<&'static str>);
+///
+/// impl MethodVisitor for Names {
+///     fn visit<R>(&mut self)
+///     where
+///         R: AlipayRequest + serde::de::DeserializeOwned + std::fmt::Debug + Send + Sync + 'static,
+///         R::Response: Serialize + std::fmt::Debug + Send + 'static,
+///     {
+///         self.0.push(R::METHOD);
+///     }
+/// }
+/// # use serde::Serialize;
+/// ```
+pub trait MethodVisitor {
+    /// Called once with the request type `R` of each method. `R`'s response
+    /// is `R::Response` and its business error codes are
+    /// `<R::Response as AlipayResponse>::ErrorCode`.
+    fn visit<R>(&mut self)
+    where
+        R: AlipayRequest + DeserializeOwned + fmt::Debug + Send + Sync + 'static,
+        R::Response: Serialize + fmt::Debug + Send + 'static;
+}
+
 /// One identifier a request sent and its response may echo; see
 /// [`AlipayRequest::echoes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

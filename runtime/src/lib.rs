@@ -6,7 +6,8 @@
 //!   (GMT+8) whatever the host's zone.
 //! - [`AlipayRequest`], [`AlipayResponse`], [`ErrorCode`]: the traits that tie a
 //!   generated request to its method name, its response type and its business
-//!   error codes.
+//!   error codes; [`MethodVisitor`], to do something once per generated
+//!   method with its types.
 //! - [`UnknownValue`]: the opaque payload of the `Unknown` variant that every
 //!   generated enum carries for values Alipay adds later.
 //!
@@ -58,7 +59,9 @@ mod unknown;
 #[doc(hidden)]
 pub mod validate;
 
-pub use api::{AlipayRequest, AlipayResponse, Echo, ErrorCode, Rule, Violation, Violations};
+pub use api::{
+    AlipayRequest, AlipayResponse, Echo, ErrorCode, MethodVisitor, Rule, Violation, Violations,
+};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use money::{Money, ParseMoneyError};
 pub use unknown::UnknownValue;

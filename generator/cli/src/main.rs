@@ -1,15 +1,18 @@
 //! The `alipay-codegen` command.
 //!
-//! `alipay-codegen generate` regenerates `generated/` from `specs/`;
-//! `alipay-codegen docs` renders the Markdown reference in `docs/api/`.
-//! With `--check`, either writes nothing and fails if the output is stale
-//! (used in CI). `alipay-codegen diff` classifies spec changes;
-//! `alipay-codegen drift` compares the specs with Alipay's Python SDK.
+//! `alipay-codegen generate` regenerates everything the specs produce: the
+//! model crate (`generated/`) and the Markdown reference (`docs/api/`).
+//! `alipay-codegen docs` renders the reference alone (with its own
+//! `--templates`). With `--check`, either writes nothing and fails if the
+//! output is stale (used in CI).
+//! `alipay-codegen import` drafts specs from Alipay's documents,
+//! `alipay-codegen diff` classifies spec changes and `alipay-codegen drift`
+//! compares the specs with Alipay's Python SDK.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use alipay_codegen::{Mode, Report, generate};
+use alipay_codegen::{Mode, Report};
 use alipay_codegen_cli::docs::{self, Templates};
 use alipay_codegen_cli::{diff, drift};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -29,7 +32,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate the model crate from the specs.
+    /// Regenerate everything the specs produce: the model crate and the
+    /// Markdown reference docs.
     Generate {
         /// The spec root (holding common.yaml and methods/).
         #[arg(long, default_value = "specs")]
@@ -41,7 +45,14 @@ enum Command {
         /// specs/spec.schema.json); with --check, check it.
         #[arg(long, value_name = "FILE")]
         schema: Option<PathBuf>,
-        /// Write nothing; exit non-zero if the output is not what the specs produce.
+        /// The directory to write the reference docs into.
+        #[arg(long, value_name = "DIR", default_value = docs::DEFAULT_OUT)]
+        docs: PathBuf,
+        /// Generate the crate only, not the reference docs.
+        #[arg(long, conflicts_with = "docs")]
+        no_docs: bool,
+        /// Write nothing; exit non-zero if the crate or the docs are not what
+        /// the specs produce.
         #[arg(long)]
         check: bool,
     },
@@ -111,31 +122,35 @@ fn main() -> ExitCode {
             specs,
             out,
             schema,
+            docs,
+            no_docs,
             check,
         } => {
             let mode = if check { Mode::Check } else { Mode::Write };
-            let result = generate(&specs, &out, mode).and_then(|report| {
-                let written = match &schema {
-                    Some(path) => alipay_codegen::shape::schema::write(path, mode)?,
-                    None => false,
-                };
-                Ok((report, written))
-            });
-            match result {
-                Ok((report, written)) => {
-                    if written {
-                        println!("wrote {}", schema.unwrap_or_default().display());
+            let status = generate_all(&specs, &out, (!no_docs).then_some(docs.as_path()), check);
+            let mut ok = status == ExitCode::SUCCESS;
+            if let Some(path) = &schema {
+                match alipay_codegen::shape::schema::write(path, mode) {
+                    Ok(true) => println!("wrote {}", path.display()),
+                    Ok(false) => {}
+                    Err(e @ alipay_codegen::Error::Stale { .. }) => {
+                        fail(&e, 1);
+                        ok = false;
                     }
-                    let code = done(&out, check, &report);
-                    if !check {
-                        if let Some(summary) = diff::since_head(&specs) {
-                            println!("{summary}");
-                        }
-                    }
-                    code
+                    Err(e) => return fail(&e, 2),
                 }
-                Err(e @ alipay_codegen::Error::Stale { .. }) => fail(&e, 1),
-                Err(e) => fail(&e, 2),
+            }
+            if ok && !check {
+                if let Some(summary) = diff::since_head(&specs) {
+                    println!("{summary}");
+                }
+            }
+            if ok {
+                ExitCode::SUCCESS
+            } else if status == ExitCode::SUCCESS {
+                ExitCode::from(1)
+            } else {
+                status
             }
         }
         Command::Diff { dirs, git, format } => match diff::run(&dirs, git.as_deref()) {
@@ -185,6 +200,46 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// The crate and, unless `docs_out` is `None`, the docs: both rendered before
+/// anything is written, so a spec or template problem writes nothing; in
+/// check mode, every stale file of both is reported.
+fn generate_all(specs: &Path, out: &Path, docs_out: Option<&Path>, check: bool) -> ExitCode {
+    let rendered = alipay_codegen::load::read_sources(specs)
+        .and_then(|sources| {
+            alipay_codegen::check_sources(&sources).map_err(alipay_codegen::Error::Specs)
+        })
+        .map_err(docs::Error::from)
+        .and_then(|api| {
+            let crate_files = alipay_codegen::emit::render(&api);
+            let pages = match docs_out {
+                Some(dir) => Some((dir, docs::render(&api, &Templates::builtin())?)),
+                None => None,
+            };
+            Ok((crate_files, pages))
+        });
+    let (crate_files, pages) = match rendered {
+        Ok(rendered) => rendered,
+        Err(e) => return fail(&e, 2),
+    };
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let mut outputs = vec![(out, crate_files, false)];
+    outputs.extend(pages.map(|(dir, pages)| (dir, pages, true)));
+    let mut status = ExitCode::SUCCESS;
+    for (dir, files, is_docs) in outputs {
+        match alipay_codegen::write::write(dir, &files, mode) {
+            Ok(report) => {
+                done(dir, check, &report);
+            }
+            Err(e @ alipay_codegen::Error::Stale { .. }) if is_docs => {
+                status = fail(&docs::Error::from(e), 1);
+            }
+            Err(e @ alipay_codegen::Error::Stale { .. }) => status = fail(&e, 1),
+            Err(e) => return fail(&e, 2),
+        }
+    }
+    status
 }
 
 fn done(out: &Path, check: bool, report: &Report) -> ExitCode {

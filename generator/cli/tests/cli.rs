@@ -28,28 +28,119 @@ fn generate_then_check() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
+    let api = dir.path().join("api");
+    let api = api.to_str().unwrap();
     let specs = golden_specs();
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["generate", "--specs", &specs, "--out", out, "--docs", api];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
 
-    let (code, _, stderr) = run(&["generate", "--specs", &specs, "--out", out, "--check"]);
+    let (code, _, stderr) = generate(&["--check"]);
     assert_eq!(code, 1, "a missing output is stale");
     assert!(stderr.contains("differs or is missing"), "{stderr}");
+    assert!(
+        stderr.contains("the generated code is not what the specs produce")
+            && stderr.contains("the reference docs are not what the specs produce"),
+        "both outputs are checked: {stderr}"
+    );
     assert!(!Path::new(out).exists(), "--check wrote something");
+    assert!(!Path::new(api).exists(), "--check wrote something");
 
-    let (code, stdout, _) = run(&["generate", "--specs", &specs, "--out", out]);
+    // One command writes the crate and the docs.
+    let (code, stdout, _) = generate(&[]);
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("6 written, 0 removed, 0 unchanged"),
+        stdout.contains(&format!("{out}: 6 written, 0 removed, 0 unchanged")),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(&format!("{api}: 5 written, 0 removed, 0 unchanged")),
+        "{stdout}"
+    );
+    assert!(Path::new(api).join("golden.every.type.md").is_file());
 
-    let (code, stdout, _) = run(&["generate", "--specs", &specs, "--out", out, "--check"]);
+    let (code, stdout, _) = generate(&["--check"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("up to date (6 files)"), "{stdout}");
+    assert!(stdout.contains("up to date (5 files)"), "{stdout}");
 
     fs::write(Path::new(out).join("src/lib.rs"), "// edited by hand\n").unwrap();
-    let (code, _, stderr) = run(&["generate", "--specs", &specs, "--out", out, "--check"]);
+    let (code, _, stderr) = generate(&["--check"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("src/lib.rs"), "{stderr}");
+
+    // Stale docs alone fail the check too, and a run brings them back.
+    let (code, _, _) = generate(&[]);
+    assert_eq!(code, 0);
+    fs::remove_file(Path::new(api).join("index.md")).unwrap();
+    let (code, _, stderr) = generate(&["--check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("index.md"), "{stderr}");
+    assert!(!stderr.contains("src/lib.rs"), "{stderr}");
+    let (code, stdout, _) = generate(&[]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("wrote"), "{stdout}");
+    assert!(Path::new(api).join("index.md").is_file());
+}
+
+#[test]
+fn generate_no_docs_writes_the_crate_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let specs = golden_specs();
+    // Run where a docs/api/ would land, so a stray write would show.
+    let output = Command::new(env!("CARGO_BIN_EXE_alipay-codegen"))
+        .current_dir(dir.path())
+        .args(["generate", "--specs", &specs, "--out"])
+        .arg(&out)
+        .arg("--no-docs")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(out.join("src/lib.rs").is_file());
+    assert!(
+        !dir.path().join("docs").exists(),
+        "docs written with --no-docs"
+    );
+
+    let (code, _, stderr) = run(&["generate", "--no-docs", "--docs", "x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn generate_writes_nothing_on_a_spec_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    fs::create_dir_all(specs.join("methods")).unwrap();
+    fs::copy(
+        Path::new(&golden_specs()).join("common.yaml"),
+        specs.join("common.yaml"),
+    )
+    .unwrap();
+    fs::write(
+        specs.join("methods/broken.method.yaml"),
+        "method: broken.method\ntitle: x\n",
+    )
+    .unwrap();
+    let (out, api) = (dir.path().join("out"), dir.path().join("api"));
+    let (code, _, stderr) = run(&[
+        "generate",
+        "--specs",
+        specs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--docs",
+        api.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("broken.method.yaml"), "{stderr}");
+    assert!(
+        !out.exists() && !api.exists(),
+        "a failed run wrote something"
+    );
 }
 
 #[test]
@@ -76,9 +167,12 @@ fn help_names_the_subcommand_and_flags() {
     for flag in [
         "--specs",
         "--out",
+        "--docs <DIR>",
+        "--no-docs",
         "--check",
         "[default: specs]",
         "[default: generated]",
+        "[default: docs/api]",
     ] {
         assert!(stdout.contains(flag), "{flag} missing from:\n{stdout}");
     }
@@ -99,7 +193,7 @@ fn docs_then_check() {
     let (code, _, stderr) = docs(&["--check"]);
     assert_eq!(code, 1, "missing docs are stale: {stderr}");
     assert!(stderr.contains("differs or is missing"), "{stderr}");
-    assert!(stderr.contains("alipay-codegen-cli -- docs"), "{stderr}");
+    assert!(stderr.contains("run `cargo regen`"), "{stderr}");
     assert!(!Path::new(out).exists(), "--check wrote something");
 
     let (code, stdout, stderr) = docs(&[]);

@@ -90,6 +90,7 @@ fn lib(api: &Api) -> TokenStream {
         }
     });
     let names = api.methods.iter().map(|m| &m.name);
+    let registry = for_each_method(api, "crate");
     quote! {
         #doc
 
@@ -105,6 +106,34 @@ fn lib(api: &Api) -> TokenStream {
 
         /// Every method name in this crate, sorted.
         pub const METHODS: &[&str] = &[#(#names),*];
+
+        #registry
+    }
+}
+
+/// `for_each_method`: one `visit` per method, so code that must cover every
+/// method (the workspace's spec-driven tests) needs no list of its own.
+/// `what` names the container in the rustdoc: `crate` or `file`.
+fn for_each_method(api: &Api, what: &str) -> TokenStream {
+    let visits = api.methods.iter().map(|m| {
+        let module = format_ident!("{}", m.rust.module);
+        let request = ident(&m.request.rust_name);
+        quote! { visitor.visit::<#module::#request>(); }
+    });
+    // A spec set without methods still compiles without warnings.
+    let unused = api.methods.is_empty().then(|| quote! { let _ = visitor; });
+    let doc = format!(
+        " Calls `visitor.visit::<R>()` with the request type `R` of every method in this {what}, in the order of `METHODS`."
+    );
+    // rustfmt would break its long turbofish lines differently from
+    // prettyplease, and the freshness check would fail after `cargo fmt`.
+    quote! {
+        #[doc = #doc]
+        #[rustfmt::skip]
+        pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
+            #unused
+            #(#visits)*
+        }
     }
 }
 
@@ -514,6 +543,7 @@ pub fn render_single(api: &Api) -> String {
             quote! { pub mod #module { #t } }
         });
         let names = api.methods.iter().map(|m| &m.name);
+        let registry = for_each_method(api, "file");
         quote! {
             pub mod common { #common }
             #types
@@ -521,6 +551,8 @@ pub fn render_single(api: &Api) -> String {
 
             /// Every method name in this file, sorted.
             pub const METHODS: &[&str] = &[#(#names),*];
+
+            #registry
         }
     };
     format!("{}\n{}", header("all specs"), docs::format_with_docs(body))

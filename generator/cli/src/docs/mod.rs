@@ -49,8 +49,9 @@ pub use templates::{BUILTIN_DIR, PAGE_TEMPLATES, Templates};
 /// Where `alipay-codegen docs` writes by default.
 pub const DEFAULT_OUT: &str = "docs/api";
 
-/// The command that regenerates the docs, named in every page's header.
-pub const REGENERATE: &str = "cargo run -p alipay-codegen-cli -- docs";
+/// The command that regenerates the docs (with the crate), named in every
+/// page's header and in the stale-docs error.
+pub const REGENERATE: &str = "cargo regen";
 
 /// The generator and its version, as the headers name it.
 pub const TOOL: &str = concat!("alipay-codegen ", env!("CARGO_PKG_VERSION"));

@@ -31,3 +31,10 @@ pub const METHODS: &[&str] = &[
     "golden.naming.obstacle",
     "golden.recursion",
 ];
+/// Calls `visitor.visit::<R>()` with the request type `R` of every method in this crate, in the order of `METHODS`.
+#[rustfmt::skip]
+pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
+    visitor.visit::<golden_every_type::GoldenEveryTypeRequest>();
+    visitor.visit::<golden_naming_obstacle::GoldenNamingObstacleRequest>();
+    visitor.visit::<golden_recursion::GoldenRecursionRequest>();
+}
