@@ -41,6 +41,10 @@ impl alipay_runtime::AlipayRequest for PagePay {
     }
 }
 
+// The test type stands for both kinds, to drive every helper.
+impl alipay_runtime::PageCall for PagePay {}
+impl alipay_runtime::SdkCall for PagePay {}
+
 fn request() -> PagePay {
     PagePay {
         out_trade_no: "20150320010101001",

@@ -252,6 +252,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOperationQueryRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundCouponOperationQueryRequest {}
 /// The response of `alipay.fund.coupon.operation.query` (the `alipay_fund_coupon_operation_query_response` node): 红包明细查询接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

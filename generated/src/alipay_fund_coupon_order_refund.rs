@@ -180,6 +180,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOrderRefundRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundCouponOrderRefundRequest {}
 /// The response of `alipay.fund.coupon.order.refund` (the `alipay_fund_coupon_order_refund_response` node): 红包退回接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

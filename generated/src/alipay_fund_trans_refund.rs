@@ -274,6 +274,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundTransRefundRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundTransRefundRequest {}
 /// The response of `alipay.fund.trans.refund` (the `alipay_fund_trans_refund_response` node): 资金退回接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

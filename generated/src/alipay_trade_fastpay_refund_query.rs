@@ -274,6 +274,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeFastpayRefundQueryRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradeFastpayRefundQueryRequest {}
 /// The response of `alipay.trade.fastpay.refund.query` (the `alipay_trade_fastpay_refund_query_response` node): 统一收单交易退款查询
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -36,18 +36,20 @@ pub const METHODS: &[&str] = &[
     "alipay.fund.trans.refund",
     "alipay.trade.fastpay.refund.query",
 ];
-/// Calls `visitor.visit::<R>()` with the request type `R` of every method in this crate, in the order of `METHODS`.
+/// Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this crate, in the order of `METHODS`.
 #[rustfmt::skip]
 pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
     visitor
-        .visit::<
+        .visit_server::<
             alipay_fund_coupon_operation_query::AlipayFundCouponOperationQueryRequest,
         >();
     visitor
-        .visit::<alipay_fund_coupon_order_refund::AlipayFundCouponOrderRefundRequest>();
-    visitor.visit::<alipay_fund_trans_refund::AlipayFundTransRefundRequest>();
+        .visit_server::<
+            alipay_fund_coupon_order_refund::AlipayFundCouponOrderRefundRequest,
+        >();
+    visitor.visit_server::<alipay_fund_trans_refund::AlipayFundTransRefundRequest>();
     visitor
-        .visit::<
+        .visit_server::<
             alipay_trade_fastpay_refund_query::AlipayTradeFastpayRefundQueryRequest,
         >();
 }

@@ -59,14 +59,60 @@ pub trait AlipayRequest: Serialize {
 /// # use serde::Serialize;
 /// ```
 pub trait MethodVisitor {
-    /// Called once with the request type `R` of each method. `R`'s response
-    /// is `R::Response` and its business error codes are
+    /// Called once with the request type `R` of each method, unless the
+    /// visitor overrides the hook for its kind of call (below). `R`'s
+    /// response is `R::Response` and its business error codes are
     /// `<R::Response as AlipayResponse>::ErrorCode`.
     fn visit<R>(&mut self)
     where
         R: AlipayRequest + DeserializeOwned + fmt::Debug + Send + Sync + 'static,
         R::Response: Serialize + fmt::Debug + Send + 'static;
+
+    /// Called for a server call ([`ServerCall`]); calls [`visit`](MethodVisitor::visit)
+    /// unless overridden.
+    fn visit_server<R>(&mut self)
+    where
+        R: ServerCall + DeserializeOwned + fmt::Debug + Send + Sync + 'static,
+        R::Response: Serialize + fmt::Debug + Send + 'static,
+    {
+        self.visit::<R>()
+    }
+
+    /// Called for a page call ([`PageCall`]); calls [`visit`](MethodVisitor::visit)
+    /// unless overridden.
+    fn visit_page<R>(&mut self)
+    where
+        R: PageCall + DeserializeOwned + fmt::Debug + Send + Sync + 'static,
+        R::Response: Serialize + fmt::Debug + Send + 'static,
+    {
+        self.visit::<R>()
+    }
+
+    /// Called for an app call ([`SdkCall`]); calls [`visit`](MethodVisitor::visit)
+    /// unless overridden.
+    fn visit_sdk<R>(&mut self)
+    where
+        R: SdkCall + DeserializeOwned + fmt::Debug + Send + Sync + 'static,
+        R::Response: Serialize + fmt::Debug + Send + 'static,
+    {
+        self.visit::<R>()
+    }
 }
+
+/// A method the merchant's server calls (`call: api` in its spec): sent with
+/// the client's `execute`.
+pub trait ServerCall: AlipayRequest {}
+
+/// A method the buyer's browser submits (`call: page`: `alipay.trade.page.pay`,
+/// `alipay.trade.wap.pay`): signed with the client's `page_form` or
+/// `page_url`, never sent by the server. Its `Response` is what Alipay
+/// returns to `return_url`.
+pub trait PageCall: AlipayRequest {}
+
+/// A method the Alipay app SDK submits (`call: sdk`: `alipay.trade.app.pay`):
+/// signed as an order string with the client's `sdk_order_string`. Its
+/// `Response` is what the app SDK hands back.
+pub trait SdkCall: AlipayRequest {}
 
 /// One identifier a request sent and its response may echo; see
 /// [`AlipayRequest::echoes`].

@@ -7,7 +7,7 @@
 //! Do not call it from inside an async runtime (tokio refuses to block a
 //! runtime thread, and panics): use the async client there.
 
-use crate::api::AlipayRequest;
+use crate::api::ServerCall;
 use crate::client::{CallOptions, CallResult, Config};
 use crate::transport::{ReqwestTransport, Transport};
 
@@ -45,16 +45,12 @@ impl<T: Transport> Client<T> {
 
     /// Sends a request and returns its verified, typed response; see
     /// [`crate::Client::execute`].
-    pub fn execute<R: AlipayRequest>(&self, request: &R) -> CallResult<R> {
+    pub fn execute<R: ServerCall>(&self, request: &R) -> CallResult<R> {
         self.runtime.block_on(self.inner.execute(request))
     }
 
     /// [`execute`](Client::execute) with per-call public parameters.
-    pub fn execute_with<R: AlipayRequest>(
-        &self,
-        request: &R,
-        options: &CallOptions,
-    ) -> CallResult<R> {
+    pub fn execute_with<R: ServerCall>(&self, request: &R, options: &CallOptions) -> CallResult<R> {
         self.runtime
             .block_on(self.inner.execute_with(request, options))
     }

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use tracing::Instrument as _;
 
 use crate::api::Echo;
-use crate::api::{AlipayRequest, AlipayResponse, ErrorCode};
+use crate::api::{AlipayRequest, AlipayResponse, ErrorCode, ServerCall};
 use crate::cert::{self, CertError, CertRole};
 use crate::datetime::DateTime;
 use crate::error::{Error, GatewayError, Mismatch, Outcome, ResponseKey, SignatureError, excerpt};
@@ -404,12 +404,12 @@ impl<T: Transport> Client<T> {
     }
 
     /// Sends a request and returns its verified, typed response.
-    pub async fn execute<R: AlipayRequest>(&self, request: &R) -> CallResult<R> {
+    pub async fn execute<R: ServerCall>(&self, request: &R) -> CallResult<R> {
         self.execute_with(request, &CallOptions::default()).await
     }
 
     /// [`execute`](Client::execute) with per-call public parameters.
-    pub async fn execute_with<R: AlipayRequest>(
+    pub async fn execute_with<R: ServerCall>(
         &self,
         request: &R,
         options: &CallOptions,

@@ -60,7 +60,8 @@ mod unknown;
 pub mod validate;
 
 pub use api::{
-    AlipayRequest, AlipayResponse, Echo, ErrorCode, MethodVisitor, Rule, Violation, Violations,
+    AlipayRequest, AlipayResponse, Echo, ErrorCode, MethodVisitor, PageCall, Rule, SdkCall,
+    ServerCall, Violation, Violations,
 };
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use money::{Money, ParseMoneyError};

@@ -27,7 +27,7 @@
 //!
 //! Every one of them validates the request first, like a server call.
 
-use crate::api::{AlipayRequest, AlipayResponse};
+use crate::api::{AlipayRequest, AlipayResponse, PageCall, SdkCall};
 use crate::client::{CallOptions, Client};
 use crate::datetime::DateTime;
 use crate::error::Error;
@@ -40,7 +40,7 @@ impl<T> Client<T> {
     /// The auto-submitting HTML form for a page call (`alipay.trade.page.pay`,
     /// `alipay.trade.wap.pay`): render it in the buyer's browser, which posts
     /// it to Alipay. Give `return_url` and `notify_url` in `options`.
-    pub fn page_form<R: AlipayRequest>(&self, request: &R, options: &CallOptions) -> PageResult<R> {
+    pub fn page_form<R: PageCall>(&self, request: &R, options: &CallOptions) -> PageResult<R> {
         let biz_content = self.biz_content(request)?;
         let mut system = self.system_params(R::METHOD, &biz_content, options, DateTime::now());
         // The token travels as an application parameter, as in Java's form.
@@ -76,7 +76,7 @@ impl<T> Client<T> {
     /// The URL for a page call: redirect the buyer's browser to it. Alipay
     /// recommends the form ([`page_form`](Client::page_form)): a URL carries
     /// the whole `biz_content` and can grow past what browsers accept.
-    pub fn page_url<R: AlipayRequest>(&self, request: &R, options: &CallOptions) -> PageResult<R> {
+    pub fn page_url<R: PageCall>(&self, request: &R, options: &CallOptions) -> PageResult<R> {
         let gateway = self.config.gateway_url();
         let all = self.all_params(request, options)?;
         Ok(format!(
@@ -88,7 +88,7 @@ impl<T> Client<T> {
 
     /// The signed order string for an app call (`alipay.trade.app.pay`):
     /// hand it to the app, which passes it to the Alipay app SDK.
-    pub fn sdk_order_string<R: AlipayRequest>(
+    pub fn sdk_order_string<R: SdkCall>(
         &self,
         request: &R,
         options: &CallOptions,

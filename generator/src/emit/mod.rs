@@ -118,12 +118,17 @@ fn for_each_method(api: &Api, what: &str) -> TokenStream {
     let visits = api.methods.iter().map(|m| {
         let module = format_ident!("{}", m.rust.module);
         let request = ident(&m.request.rust_name);
-        quote! { visitor.visit::<#module::#request>(); }
+        let hook = match m.call {
+            crate::spec::Call::Api => format_ident!("visit_server"),
+            crate::spec::Call::Page => format_ident!("visit_page"),
+            crate::spec::Call::Sdk => format_ident!("visit_sdk"),
+        };
+        quote! { visitor.#hook::<#module::#request>(); }
     });
     // A spec set without methods still compiles without warnings.
     let unused = api.methods.is_empty().then(|| quote! { let _ = visitor; });
     let doc = format!(
-        " Calls `visitor.visit::<R>()` with the request type `R` of every method in this {what}, in the order of `METHODS`."
+        " Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this {what}, in the order of `METHODS`."
     );
     // rustfmt would break its long turbofish lines differently from
     // prettyplease, and the freshness check would fail after `cargo fmt`.
@@ -402,6 +407,11 @@ fn method(api: &Api, m: &Method) -> TokenStream {
         .collect();
     let local_enums = m.enums.iter().map(|e| enums::emit(&enums::values_enum(e)));
     let echoes = echoes(m);
+    let call_trait = match m.call {
+        crate::spec::Call::Api => format_ident!("ServerCall"),
+        crate::spec::Call::Page => format_ident!("PageCall"),
+        crate::spec::Call::Sdk => format_ident!("SdkCall"),
+    };
 
     quote! {
         #module_doc
@@ -421,6 +431,8 @@ fn method(api: &Api, m: &Method) -> TokenStream {
             }
             #echoes
         }
+
+        impl ::alipay_runtime::#call_trait for #request_name {}
 
         #response
 

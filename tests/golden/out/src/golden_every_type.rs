@@ -372,6 +372,7 @@ impl ::alipay_runtime::AlipayRequest for GoldenEveryTypeRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for GoldenEveryTypeRequest {}
 /// The response of `golden.every.type` (the `golden_every_type_response` node): 全类型
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

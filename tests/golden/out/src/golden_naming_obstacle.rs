@@ -201,6 +201,7 @@ impl ::alipay_runtime::AlipayRequest for GoldenNamingObstacleRequest {
         GoldenNamingObstacleRequest::validate(self)
     }
 }
+impl ::alipay_runtime::ServerCall for GoldenNamingObstacleRequest {}
 /// The response of `golden.naming.obstacle` (the `golden_naming_obstacle_response` node): 命名障碍赛
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -93,6 +93,7 @@ impl ::alipay_runtime::AlipayRequest for GoldenRecursionRequest {
         GoldenRecursionRequest::validate(self)
     }
 }
+impl ::alipay_runtime::ServerCall for GoldenRecursionRequest {}
 /// The response of `golden.recursion` (the `golden_recursion_response` node): 递归类型
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

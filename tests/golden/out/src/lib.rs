@@ -31,10 +31,10 @@ pub const METHODS: &[&str] = &[
     "golden.naming.obstacle",
     "golden.recursion",
 ];
-/// Calls `visitor.visit::<R>()` with the request type `R` of every method in this crate, in the order of `METHODS`.
+/// Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this crate, in the order of `METHODS`.
 #[rustfmt::skip]
 pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
-    visitor.visit::<golden_every_type::GoldenEveryTypeRequest>();
-    visitor.visit::<golden_naming_obstacle::GoldenNamingObstacleRequest>();
-    visitor.visit::<golden_recursion::GoldenRecursionRequest>();
+    visitor.visit_server::<golden_every_type::GoldenEveryTypeRequest>();
+    visitor.visit_server::<golden_naming_obstacle::GoldenNamingObstacleRequest>();
+    visitor.visit_server::<golden_recursion::GoldenRecursionRequest>();
 }
