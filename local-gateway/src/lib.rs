@@ -145,6 +145,9 @@ use alipay_runtime::keys::{PrivateKey, PublicKey};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+/// The status of a trade, as `alipay.trade.query` answers it.
+pub use alipay_api::alipay_trade_query::TradeStatus;
+
 use crate::spec::Specs;
 use crate::state::State;
 
@@ -240,6 +243,67 @@ pub enum Fault {
     Business(&'static str),
 }
 
+/// A trade the gateway keeps, as [`LocalGateway::trade`] and
+/// [`LocalGateway::pay`] show it to the test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TradeInfo {
+    /// The gateway's trade number (支付宝交易号).
+    pub trade_no: String,
+    /// The merchant's order number.
+    pub out_trade_no: String,
+    /// `WAIT_BUYER_PAY` until paid, `TRADE_SUCCESS` once paid,
+    /// `TRADE_CLOSED` once closed, cancelled or refunded in full.
+    pub status: TradeStatus,
+    /// The trade's amount.
+    pub total: Money,
+    /// What its refunds (or a cancel that refunded) returned so far.
+    pub refunded: Money,
+    /// The buyer's user id, once paid.
+    pub buyer_user_id: Option<String>,
+}
+
+/// Why [`LocalGateway::pay`] could not pay a trade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayError {
+    /// No trade has this `out_trade_no`.
+    UnknownTrade {
+        /// The order number asked for.
+        out_trade_no: String,
+    },
+    /// The trade is not waiting for payment (already paid, or closed).
+    NotWaiting {
+        /// The order number asked for.
+        out_trade_no: String,
+        /// Its status.
+        status: TradeStatus,
+    },
+}
+
+impl fmt::Display for PayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PayError::UnknownTrade { out_trade_no } => write!(
+                f,
+                "no trade has out_trade_no {out_trade_no:?}: create it first with \
+                 alipay.trade.precreate or alipay.trade.create (or seed it)"
+            ),
+            PayError::NotWaiting {
+                out_trade_no,
+                status,
+            } => write!(
+                f,
+                "trade {out_trade_no:?} is {}, not WAIT_BUYER_PAY: only a trade \
+                 waiting for payment can be paid; create a new one to pay again",
+                status.as_str()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PayError {}
+
 /// What the server task and the handle share.
 struct Shared {
     config: GatewayConfig,
@@ -314,7 +378,7 @@ impl LocalGateway {
             options,
             specs,
             request_count: AtomicUsize::new(0),
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State::new(format!("http://{addr}"))),
         });
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(LocalGateway { shared, addr, task })
@@ -391,6 +455,29 @@ impl LocalGateway {
             seeded,
             "seed_trade_refund: trade {trade_no:?} was not seeded with seed_trade"
         );
+    }
+
+    /// The buyer pays the trade `out_trade_no`, which must be waiting for
+    /// payment (made by `alipay.trade.precreate` or `alipay.trade.create`):
+    /// what scanning the QR code and paying does on a phone. The trade turns
+    /// `TRADE_SUCCESS`, with the simulated buyer's ids, which
+    /// `alipay.trade.query` then answers. `POST /__control/pay` does the same
+    /// over HTTP.
+    ///
+    /// # Errors
+    ///
+    /// [`PayError::UnknownTrade`] if no trade has this `out_trade_no`;
+    /// [`PayError::NotWaiting`] if it is already paid or closed (nothing
+    /// changes).
+    pub fn pay(&self, out_trade_no: &str) -> Result<TradeInfo, PayError> {
+        self.shared.lock().simulate_pay(out_trade_no)
+    }
+
+    /// The trade with this `out_trade_no` (made through the trade methods or
+    /// seeded), as the gateway's books have it: status, total, what was
+    /// refunded. `None` if there is none.
+    pub fn trade(&self, out_trade_no: &str) -> Option<TradeInfo> {
+        self.shared.lock().trade_info(out_trade_no)
     }
 
     /// Queues a fault for the next HTTP request that has none yet: faults
