@@ -27,18 +27,39 @@
 //!   business code with `40004`, else `40002 isv.invalid-parameter`). A valid
 //!   request gets the spec's success example, each value typed as the spec
 //!   says, with the identifiers the request sent echoed back.
-//! - Stateful methods have plug-ins on top: four methods keep books on money
-//!   and orders the test seeds:
-//!   `alipay.fund.coupon.order.refund` ([`LocalGateway::seed_red_packet`]),
-//!   `alipay.fund.trans.refund` ([`LocalGateway::seed_transfer`]),
-//!   `alipay.trade.fastpay.refund.query` ([`LocalGateway::seed_trade`],
-//!   [`LocalGateway::seed_trade_refund`]) and
-//!   `alipay.fund.coupon.operation.query` (the operations of the first one).
-//!   Refunds are idempotent per `out_request_no` within an order: an
-//!   identical resend gets the same answer and moves no money; a different
-//!   request under a used number is refused (`UNIQUE_VIOLATION`,
-//!   `REFUND_INFO_INCONSISTENCY`); the same number on another order is
-//!   another refund.
+//! - Stateful methods have plug-ins on top, keeping books on the trades,
+//!   refunds and transfers the requests (or the test's seeds) make:
+//!   - trades (统一收单): `alipay.trade.precreate` (a trade waiting for the
+//!     buyer, with a `qr_code` of `{gateway}/qr/{trade_no}`),
+//!     `alipay.trade.create` (waiting), `alipay.trade.pay` (barcode: paid at
+//!     once), `alipay.trade.query` (`trade_status`, amounts, the buyer's
+//!     ids once paid), `alipay.trade.refund` (partial refunds, never beyond
+//!     what remains), `alipay.trade.fastpay.refund.query`,
+//!     `alipay.trade.close` (only a trade waiting for payment) and
+//!     `alipay.trade.cancel` (closes an unpaid trade, refunds a paid one).
+//!     [`LocalGateway::pay`] (or `POST /__control/pay`) is the buyer paying;
+//!     [`LocalGateway::trade`] shows a trade's status, total and refunds.
+//!     `alipay.trade.page.pay`, `wap.pay` and `app.pay` are not server calls
+//!     and keep the generic answer;
+//!   - transfers: `alipay.fund.trans.uni.transfer` (keyed by `out_biz_no`)
+//!     and its queries `alipay.fund.trans.common.query` and
+//!     `alipay.fund.trans.order.query`, by any of its identifiers;
+//!   - seeded orders: `alipay.fund.coupon.order.refund`
+//!     ([`LocalGateway::seed_red_packet`]) with
+//!     `alipay.fund.coupon.operation.query` (its operations),
+//!     `alipay.fund.trans.refund` ([`LocalGateway::seed_transfer`]), and
+//!     trades made paid with [`LocalGateway::seed_trade`] and
+//!     [`LocalGateway::seed_trade_refund`].
+//!
+//!   Refunds and transfers are idempotent: an identical resend (the same
+//!   `out_request_no` within the order, the same `out_biz_no`) gets the same
+//!   answer and moves no money (a trade refund answers `fund_change` `N`);
+//!   a different request under a used number is refused
+//!   (`ACQ.DISCORDANT_REPEAT_REQUEST`, `UNIQUE_VIOLATION`,
+//!   `REFUND_INFO_INCONSISTENCY`, `PAYMENT_INFO_INCONSISTENCY`); the same
+//!   refund number on another order is another refund. Every refusal is a
+//!   business code the method's spec documents, with its documented meaning
+//!   as `sub_msg`, and changes nothing.
 //! - It answers `{"<method>_response":{…},"sign":"…"}`, the node signed with
 //!   the gateway's private key, so the client's response verification is
 //!   exercised too.
@@ -81,8 +102,14 @@
 //!   `{"kind":"transfer","order_id":…,"amount":…}`,
 //!   `{"kind":"trade","trade_no":…,"out_trade_no":…,"total":…}`,
 //!   `{"kind":"trade_refund","trade_no":…,"out_request_no":…,"amount":…,"reason":…}`.
+//! - `POST /__control/pay` is the buyer paying a trade waiting for payment,
+//!   as [`LocalGateway::pay`]: `{"out_trade_no":…}`, answered with the
+//!   trade (`{"trade_no", "out_trade_no", "trade_status", "total_amount",
+//!   "refunded", "buyer_user_id"}`); `404` for an unknown trade, `409` for
+//!   one already paid or closed.
 //! - `GET /__control/state` answers `{"app_id", "request_count",
-//!   "pending_faults", "methods", "refunded": {id: amount}}`.
+//!   "pending_faults", "methods", "refunded": {id: amount}, "trades": […]}`,
+//!   each trade as `POST /__control/pay` answers it.
 //!
 //! # Example
 //!
