@@ -6,10 +6,28 @@
 //!
 //! | method | module | title |
 //! |---|---|---|
+//! | `alipay.data.dataservice.bill.downloadurl.query` | [`alipay_data_dataservice_bill_downloadurl_query`] | 查询对账单下载地址 |
 //! | `alipay.fund.coupon.operation.query` | [`alipay_fund_coupon_operation_query`] | 红包明细查询接口 |
+//! | `alipay.fund.coupon.order.agreement.pay` | [`alipay_fund_coupon_order_agreement_pay`] | 红包协议支付接口 |
+//! | `alipay.fund.coupon.order.app.pay` | [`alipay_fund_coupon_order_app_pay`] | 红包无线支付接口 |
+//! | `alipay.fund.coupon.order.disburse` | [`alipay_fund_coupon_order_disburse`] | 红包打款接口 |
+//! | `alipay.fund.coupon.order.page.pay` | [`alipay_fund_coupon_order_page_pay`] | 红包页面支付接口 |
 //! | `alipay.fund.coupon.order.refund` | [`alipay_fund_coupon_order_refund`] | 红包退回接口 |
+//! | `alipay.fund.trans.common.query` | [`alipay_fund_trans_common_query`] | 转账业务单据查询接口 |
+//! | `alipay.fund.trans.order.query` | [`alipay_fund_trans_order_query`] | 查询转账订单接口 |
 //! | `alipay.fund.trans.refund` | [`alipay_fund_trans_refund`] | 资金退回接口 |
+//! | `alipay.fund.trans.uni.transfer` | [`alipay_fund_trans_uni_transfer`] | 单笔转账接口 |
+//! | `alipay.trade.app.pay` | [`alipay_trade_app_pay`] | app支付接口2.0 |
+//! | `alipay.trade.cancel` | [`alipay_trade_cancel`] | 统一收单交易撤销接口 |
+//! | `alipay.trade.close` | [`alipay_trade_close`] | 统一收单交易关闭接口 |
+//! | `alipay.trade.create` | [`alipay_trade_create`] | 统一收单交易创建接口 |
 //! | `alipay.trade.fastpay.refund.query` | [`alipay_trade_fastpay_refund_query`] | 统一收单交易退款查询 |
+//! | `alipay.trade.page.pay` | [`alipay_trade_page_pay`] | 统一收单下单并支付页面接口 |
+//! | `alipay.trade.pay` | [`alipay_trade_pay`] | 统一收单交易支付接口 |
+//! | `alipay.trade.precreate` | [`alipay_trade_precreate`] | 统一收单线下交易预创建 |
+//! | `alipay.trade.query` | [`alipay_trade_query`] | 统一收单线下交易查询 |
+//! | `alipay.trade.refund` | [`alipay_trade_refund`] | 统一收单交易退款接口 |
+//! | `alipay.trade.wap.pay` | [`alipay_trade_wap_pay`] | 手机网站支付接口2.0 |
 pub use ::alipay_runtime::{AlipayRequest, AlipayResponse, DateTime, ErrorCode, Money};
 /// Gateways, public parameters and gateway codes shared by every method.
 #[rustfmt::skip]
@@ -17,24 +35,96 @@ pub mod common;
 /// Nested object types shared by several methods.
 #[rustfmt::skip]
 pub mod types;
+/// `alipay.data.dataservice.bill.downloadurl.query`: 查询对账单下载地址
+#[rustfmt::skip]
+pub mod alipay_data_dataservice_bill_downloadurl_query;
 /// `alipay.fund.coupon.operation.query`: 红包明细查询接口
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_operation_query;
+/// `alipay.fund.coupon.order.agreement.pay`: 红包协议支付接口
+#[rustfmt::skip]
+pub mod alipay_fund_coupon_order_agreement_pay;
+/// `alipay.fund.coupon.order.app.pay`: 红包无线支付接口
+#[rustfmt::skip]
+pub mod alipay_fund_coupon_order_app_pay;
+/// `alipay.fund.coupon.order.disburse`: 红包打款接口
+#[rustfmt::skip]
+pub mod alipay_fund_coupon_order_disburse;
+/// `alipay.fund.coupon.order.page.pay`: 红包页面支付接口
+#[rustfmt::skip]
+pub mod alipay_fund_coupon_order_page_pay;
 /// `alipay.fund.coupon.order.refund`: 红包退回接口
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_order_refund;
+/// `alipay.fund.trans.common.query`: 转账业务单据查询接口
+#[rustfmt::skip]
+pub mod alipay_fund_trans_common_query;
+/// `alipay.fund.trans.order.query`: 查询转账订单接口
+#[rustfmt::skip]
+pub mod alipay_fund_trans_order_query;
 /// `alipay.fund.trans.refund`: 资金退回接口
 #[rustfmt::skip]
 pub mod alipay_fund_trans_refund;
+/// `alipay.fund.trans.uni.transfer`: 单笔转账接口
+#[rustfmt::skip]
+pub mod alipay_fund_trans_uni_transfer;
+/// `alipay.trade.app.pay`: app支付接口2.0
+#[rustfmt::skip]
+pub mod alipay_trade_app_pay;
+/// `alipay.trade.cancel`: 统一收单交易撤销接口
+#[rustfmt::skip]
+pub mod alipay_trade_cancel;
+/// `alipay.trade.close`: 统一收单交易关闭接口
+#[rustfmt::skip]
+pub mod alipay_trade_close;
+/// `alipay.trade.create`: 统一收单交易创建接口
+#[rustfmt::skip]
+pub mod alipay_trade_create;
 /// `alipay.trade.fastpay.refund.query`: 统一收单交易退款查询
 #[rustfmt::skip]
 pub mod alipay_trade_fastpay_refund_query;
+/// `alipay.trade.page.pay`: 统一收单下单并支付页面接口
+#[rustfmt::skip]
+pub mod alipay_trade_page_pay;
+/// `alipay.trade.pay`: 统一收单交易支付接口
+#[rustfmt::skip]
+pub mod alipay_trade_pay;
+/// `alipay.trade.precreate`: 统一收单线下交易预创建
+#[rustfmt::skip]
+pub mod alipay_trade_precreate;
+/// `alipay.trade.query`: 统一收单线下交易查询
+#[rustfmt::skip]
+pub mod alipay_trade_query;
+/// `alipay.trade.refund`: 统一收单交易退款接口
+#[rustfmt::skip]
+pub mod alipay_trade_refund;
+/// `alipay.trade.wap.pay`: 手机网站支付接口2.0
+#[rustfmt::skip]
+pub mod alipay_trade_wap_pay;
 /// Every method name in this crate, sorted.
 pub const METHODS: &[&str] = &[
+    "alipay.data.dataservice.bill.downloadurl.query",
     "alipay.fund.coupon.operation.query",
+    "alipay.fund.coupon.order.agreement.pay",
+    "alipay.fund.coupon.order.app.pay",
+    "alipay.fund.coupon.order.disburse",
+    "alipay.fund.coupon.order.page.pay",
     "alipay.fund.coupon.order.refund",
+    "alipay.fund.trans.common.query",
+    "alipay.fund.trans.order.query",
     "alipay.fund.trans.refund",
+    "alipay.fund.trans.uni.transfer",
+    "alipay.trade.app.pay",
+    "alipay.trade.cancel",
+    "alipay.trade.close",
+    "alipay.trade.create",
     "alipay.trade.fastpay.refund.query",
+    "alipay.trade.page.pay",
+    "alipay.trade.pay",
+    "alipay.trade.precreate",
+    "alipay.trade.query",
+    "alipay.trade.refund",
+    "alipay.trade.wap.pay",
 ];
 /// Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this crate, in the order of `METHODS`.
 #[rustfmt::skip]

@@ -15,7 +15,7 @@ use hyper::{Method as HttpMethod, Response, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Fault, Shared};
+use crate::{Fault, PayError, Shared, TradeInfo};
 
 /// Where control paths start.
 pub(crate) const PREFIX: &str = "/__control/";
@@ -63,7 +63,15 @@ enum SeedBody {
     },
 }
 
-const USAGE: &str = "POST /__control/fault, POST /__control/seed, GET /__control/state";
+/// The buyer pays a trade: `{"out_trade_no":"…"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PayBody {
+    out_trade_no: String,
+}
+
+const USAGE: &str =
+    "POST /__control/fault, POST /__control/seed, POST /__control/pay, GET /__control/state";
 
 /// Answers one control request.
 pub(crate) fn handle(
@@ -76,8 +84,9 @@ pub(crate) fn handle(
     let result = match (method, what) {
         (&HttpMethod::POST, "fault") => fault(shared, body),
         (&HttpMethod::POST, "seed") => seed(shared, body),
+        (&HttpMethod::POST, "pay") => pay(shared, body),
         (&HttpMethod::GET, "state") => Ok(state(shared)),
-        (_, "fault" | "seed" | "state") => Err((
+        (_, "fault" | "seed" | "pay" | "state") => Err((
             StatusCode::METHOD_NOT_ALLOWED,
             format!(
                 "{method} {} is not served; the control endpoints are {USAGE}",
@@ -193,6 +202,28 @@ fn seed(shared: &Shared, body: &[u8]) -> Outcome {
     Ok(json!({ "seeded": true }))
 }
 
+fn trade_json(trade: &TradeInfo) -> serde_json::Value {
+    json!({
+        "trade_no": trade.trade_no,
+        "out_trade_no": trade.out_trade_no,
+        "trade_status": trade.status.as_str(),
+        "total_amount": trade.total.to_string(),
+        "refunded": trade.refunded.to_string(),
+        "buyer_user_id": trade.buyer_user_id,
+    })
+}
+
+/// The buyer pays: `404` for an unknown trade, `409` for one not waiting
+/// for payment.
+fn pay(shared: &Shared, body: &[u8]) -> Outcome {
+    let body: PayBody = parse(body, r#"{"out_trade_no":"20150320010101001"}"#)?;
+    match shared.lock().simulate_pay(&body.out_trade_no) {
+        Ok(trade) => Ok(trade_json(&trade)),
+        Err(e @ PayError::UnknownTrade { .. }) => Err((StatusCode::NOT_FOUND, e.to_string())),
+        Err(e) => Err((StatusCode::CONFLICT, e.to_string())),
+    }
+}
+
 fn state(shared: &Shared) -> serde_json::Value {
     let state = shared.lock();
     let refunded: serde_json::Map<String, serde_json::Value> = state
@@ -213,5 +244,6 @@ fn state(shared: &Shared) -> serde_json::Value {
         "pending_faults": state.faults.len(),
         "methods": methods,
         "refunded": refunded,
+        "trades": state.trade_infos().iter().map(trade_json).collect::<Vec<_>>(),
     })
 }

@@ -27,18 +27,39 @@
 //!   business code with `40004`, else `40002 isv.invalid-parameter`). A valid
 //!   request gets the spec's success example, each value typed as the spec
 //!   says, with the identifiers the request sent echoed back.
-//! - Stateful methods have plug-ins on top: four methods keep books on money
-//!   and orders the test seeds:
-//!   `alipay.fund.coupon.order.refund` ([`LocalGateway::seed_red_packet`]),
-//!   `alipay.fund.trans.refund` ([`LocalGateway::seed_transfer`]),
-//!   `alipay.trade.fastpay.refund.query` ([`LocalGateway::seed_trade`],
-//!   [`LocalGateway::seed_trade_refund`]) and
-//!   `alipay.fund.coupon.operation.query` (the operations of the first one).
-//!   Refunds are idempotent per `out_request_no` within an order: an
-//!   identical resend gets the same answer and moves no money; a different
-//!   request under a used number is refused (`UNIQUE_VIOLATION`,
-//!   `REFUND_INFO_INCONSISTENCY`); the same number on another order is
-//!   another refund.
+//! - Stateful methods have plug-ins on top, keeping books on the trades,
+//!   refunds and transfers the requests (or the test's seeds) make:
+//!   - trades (统一收单): `alipay.trade.precreate` (a trade waiting for the
+//!     buyer, with a `qr_code` of `{gateway}/qr/{trade_no}`),
+//!     `alipay.trade.create` (waiting), `alipay.trade.pay` (barcode: paid at
+//!     once), `alipay.trade.query` (`trade_status`, amounts, the buyer's
+//!     ids once paid), `alipay.trade.refund` (partial refunds, never beyond
+//!     what remains), `alipay.trade.fastpay.refund.query`,
+//!     `alipay.trade.close` (only a trade waiting for payment) and
+//!     `alipay.trade.cancel` (closes an unpaid trade, refunds a paid one).
+//!     [`LocalGateway::pay`] (or `POST /__control/pay`) is the buyer paying;
+//!     [`LocalGateway::trade`] shows a trade's status, total and refunds.
+//!     `alipay.trade.page.pay`, `wap.pay` and `app.pay` are not server calls
+//!     and keep the generic answer;
+//!   - transfers: `alipay.fund.trans.uni.transfer` (keyed by `out_biz_no`)
+//!     and its queries `alipay.fund.trans.common.query` and
+//!     `alipay.fund.trans.order.query`, by any of its identifiers;
+//!   - seeded orders: `alipay.fund.coupon.order.refund`
+//!     ([`LocalGateway::seed_red_packet`]) with
+//!     `alipay.fund.coupon.operation.query` (its operations),
+//!     `alipay.fund.trans.refund` ([`LocalGateway::seed_transfer`]), and
+//!     trades made paid with [`LocalGateway::seed_trade`] and
+//!     [`LocalGateway::seed_trade_refund`].
+//!
+//!   Refunds and transfers are idempotent: an identical resend (the same
+//!   `out_request_no` within the order, the same `out_biz_no`) gets the same
+//!   answer and moves no money (a trade refund answers `fund_change` `N`);
+//!   a different request under a used number is refused
+//!   (`ACQ.DISCORDANT_REPEAT_REQUEST`, `UNIQUE_VIOLATION`,
+//!   `REFUND_INFO_INCONSISTENCY`, `PAYMENT_INFO_INCONSISTENCY`); the same
+//!   refund number on another order is another refund. Every refusal is a
+//!   business code the method's spec documents, with its documented meaning
+//!   as `sub_msg`, and changes nothing.
 //! - It answers `{"<method>_response":{…},"sign":"…"}`, the node signed with
 //!   the gateway's private key, so the client's response verification is
 //!   exercised too.
@@ -81,8 +102,14 @@
 //!   `{"kind":"transfer","order_id":…,"amount":…}`,
 //!   `{"kind":"trade","trade_no":…,"out_trade_no":…,"total":…}`,
 //!   `{"kind":"trade_refund","trade_no":…,"out_request_no":…,"amount":…,"reason":…}`.
+//! - `POST /__control/pay` is the buyer paying a trade waiting for payment,
+//!   as [`LocalGateway::pay`]: `{"out_trade_no":…}`, answered with the
+//!   trade (`{"trade_no", "out_trade_no", "trade_status", "total_amount",
+//!   "refunded", "buyer_user_id"}`); `404` for an unknown trade, `409` for
+//!   one already paid or closed.
 //! - `GET /__control/state` answers `{"app_id", "request_count",
-//!   "pending_faults", "methods", "refunded": {id: amount}}`.
+//!   "pending_faults", "methods", "refunded": {id: amount}, "trades": […]}`,
+//!   each trade as `POST /__control/pay` answers it.
 //!
 //! # Example
 //!
@@ -144,6 +171,9 @@ use alipay_runtime::Money;
 use alipay_runtime::keys::{PrivateKey, PublicKey};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+/// The status of a trade, as `alipay.trade.query` answers it.
+pub use alipay_api::alipay_trade_query::TradeStatus;
 
 use crate::spec::Specs;
 use crate::state::State;
@@ -240,6 +270,67 @@ pub enum Fault {
     Business(&'static str),
 }
 
+/// A trade the gateway keeps, as [`LocalGateway::trade`] and
+/// [`LocalGateway::pay`] show it to the test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TradeInfo {
+    /// The gateway's trade number (支付宝交易号).
+    pub trade_no: String,
+    /// The merchant's order number.
+    pub out_trade_no: String,
+    /// `WAIT_BUYER_PAY` until paid, `TRADE_SUCCESS` once paid,
+    /// `TRADE_CLOSED` once closed, cancelled or refunded in full.
+    pub status: TradeStatus,
+    /// The trade's amount.
+    pub total: Money,
+    /// What its refunds (or a cancel that refunded) returned so far.
+    pub refunded: Money,
+    /// The buyer's user id, once paid.
+    pub buyer_user_id: Option<String>,
+}
+
+/// Why [`LocalGateway::pay`] could not pay a trade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayError {
+    /// No trade has this `out_trade_no`.
+    UnknownTrade {
+        /// The order number asked for.
+        out_trade_no: String,
+    },
+    /// The trade is not waiting for payment (already paid, or closed).
+    NotWaiting {
+        /// The order number asked for.
+        out_trade_no: String,
+        /// Its status.
+        status: TradeStatus,
+    },
+}
+
+impl fmt::Display for PayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PayError::UnknownTrade { out_trade_no } => write!(
+                f,
+                "no trade has out_trade_no {out_trade_no:?}: create it first with \
+                 alipay.trade.precreate or alipay.trade.create (or seed it)"
+            ),
+            PayError::NotWaiting {
+                out_trade_no,
+                status,
+            } => write!(
+                f,
+                "trade {out_trade_no:?} is {}, not WAIT_BUYER_PAY: only a trade \
+                 waiting for payment can be paid; create a new one to pay again",
+                status.as_str()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PayError {}
+
 /// What the server task and the handle share.
 struct Shared {
     config: GatewayConfig,
@@ -314,7 +405,7 @@ impl LocalGateway {
             options,
             specs,
             request_count: AtomicUsize::new(0),
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State::new(format!("http://{addr}"))),
         });
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(LocalGateway { shared, addr, task })
@@ -391,6 +482,29 @@ impl LocalGateway {
             seeded,
             "seed_trade_refund: trade {trade_no:?} was not seeded with seed_trade"
         );
+    }
+
+    /// The buyer pays the trade `out_trade_no`, which must be waiting for
+    /// payment (made by `alipay.trade.precreate` or `alipay.trade.create`):
+    /// what scanning the QR code and paying does on a phone. The trade turns
+    /// `TRADE_SUCCESS`, with the simulated buyer's ids, which
+    /// `alipay.trade.query` then answers. `POST /__control/pay` does the same
+    /// over HTTP.
+    ///
+    /// # Errors
+    ///
+    /// [`PayError::UnknownTrade`] if no trade has this `out_trade_no`;
+    /// [`PayError::NotWaiting`] if it is already paid or closed (nothing
+    /// changes).
+    pub fn pay(&self, out_trade_no: &str) -> Result<TradeInfo, PayError> {
+        self.shared.lock().simulate_pay(out_trade_no)
+    }
+
+    /// The trade with this `out_trade_no` (made through the trade methods or
+    /// seeded), as the gateway's books have it: status, total, what was
+    /// refunded. `None` if there is none.
+    pub fn trade(&self, out_trade_no: &str) -> Option<TradeInfo> {
+        self.shared.lock().trade_info(out_trade_no)
     }
 
     /// Queues a fault for the next HTTP request that has none yet: faults

@@ -16,6 +16,9 @@
 //! scope for `alipay.fund.coupon.order.refund` (its document says only
 //! "不可重复"); it is scoped per red packet (`auth_no`) like its siblings.
 
+mod trades;
+mod transfers;
+
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use alipay_api::alipay_fund_coupon_operation_query::{
@@ -26,15 +29,22 @@ use alipay_api::alipay_fund_coupon_order_refund::{
     AlipayFundCouponOrderRefundErrorCode, AlipayFundCouponOrderRefundRequest,
     AlipayFundCouponOrderRefundResponse, Status as CouponRefundStatus,
 };
+use alipay_api::alipay_fund_trans_common_query::AlipayFundTransCommonQueryResponse;
+use alipay_api::alipay_fund_trans_order_query::AlipayFundTransOrderQueryResponse;
 use alipay_api::alipay_fund_trans_refund::{
     AlipayFundTransRefundErrorCode, AlipayFundTransRefundRequest, AlipayFundTransRefundResponse,
     Status as TransRefundStatus,
 };
-use alipay_api::alipay_trade_fastpay_refund_query::{
-    AlipayTradeFastpayRefundQueryErrorCode, AlipayTradeFastpayRefundQueryRequest,
-    AlipayTradeFastpayRefundQueryResponse, QueryOptions, RefundStatus,
-};
-use alipay_runtime::{DateTime, Money};
+use alipay_api::alipay_fund_trans_uni_transfer::AlipayFundTransUniTransferResponse;
+use alipay_api::alipay_trade_cancel::AlipayTradeCancelResponse;
+use alipay_api::alipay_trade_close::AlipayTradeCloseResponse;
+use alipay_api::alipay_trade_create::AlipayTradeCreateResponse;
+use alipay_api::alipay_trade_fastpay_refund_query::AlipayTradeFastpayRefundQueryResponse;
+use alipay_api::alipay_trade_pay::AlipayTradePayResponse;
+use alipay_api::alipay_trade_precreate::AlipayTradePrecreateResponse;
+use alipay_api::alipay_trade_query::AlipayTradeQueryResponse;
+use alipay_api::alipay_trade_refund::AlipayTradeRefundResponse;
+use alipay_runtime::{AlipayResponse, DateTime, ErrorCode, Money};
 use serde::Serialize;
 
 use crate::Fault;
@@ -68,6 +78,24 @@ pub(crate) trait Node: Default + Serialize {
     }
 }
 
+/// A `40004 Business Failed` node with a business code the method's spec
+/// documents, its documented meaning as `sub_msg` (empty where the spec
+/// gives none). The plug-ins answer no other code: a code the spec does not
+/// list has no documented meaning for the client to act on.
+///
+/// # Panics
+///
+/// If the method's spec does not list `code`: a bug in a plug-in, caught by
+/// its tests.
+fn refuse<R: Node + AlipayResponse>(code: &str) -> R {
+    let documented = R::ErrorCode::from_code(code);
+    assert!(
+        documented.is_listed(),
+        "plug-in bug: {code} is not a code of this method's spec"
+    );
+    R::failed(code, documented.meaning().unwrap_or_default())
+}
+
 macro_rules! impl_node {
     ($($ty:ty),* $(,)?) => {$(
         impl Node for $ty {
@@ -86,52 +114,88 @@ impl_node!(
     AlipayFundTransRefundResponse,
     AlipayTradeFastpayRefundQueryResponse,
     AlipayFundCouponOperationQueryResponse,
+    AlipayTradePrecreateResponse,
+    AlipayTradeCreateResponse,
+    AlipayTradePayResponse,
+    AlipayTradeQueryResponse,
+    AlipayTradeRefundResponse,
+    AlipayTradeCloseResponse,
+    AlipayTradeCancelResponse,
+    AlipayFundTransUniTransferResponse,
+    AlipayFundTransCommonQueryResponse,
+    AlipayFundTransOrderQueryResponse,
 );
 
-/// The methods with a plug-in.
+/// The methods with a plug-in. `alipay.trade.page.pay`, `wap.pay` and
+/// `app.pay` have none: they are not server calls (the client builds a page
+/// or an order string for the buyer's browser or app).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
     CouponOrderRefund,
     FundTransRefund,
     FastpayRefundQuery,
     CouponOperationQuery,
+    TradePrecreate,
+    TradeCreate,
+    TradePay,
+    TradeQuery,
+    TradeRefund,
+    TradeClose,
+    TradeCancel,
+    UniTransfer,
+    TransCommonQuery,
+    TransOrderQuery,
 }
 
 impl Method {
     pub(crate) fn from_name(name: &str) -> Option<Method> {
-        match name {
-            alipay_api::alipay_fund_coupon_order_refund::METHOD => Some(Method::CouponOrderRefund),
-            alipay_api::alipay_fund_trans_refund::METHOD => Some(Method::FundTransRefund),
-            alipay_api::alipay_trade_fastpay_refund_query::METHOD => {
-                Some(Method::FastpayRefundQuery)
-            }
-            alipay_api::alipay_fund_coupon_operation_query::METHOD => {
-                Some(Method::CouponOperationQuery)
-            }
-            _ => None,
-        }
+        use alipay_api as api;
+        Some(match name {
+            api::alipay_fund_coupon_order_refund::METHOD => Method::CouponOrderRefund,
+            api::alipay_fund_trans_refund::METHOD => Method::FundTransRefund,
+            api::alipay_trade_fastpay_refund_query::METHOD => Method::FastpayRefundQuery,
+            api::alipay_fund_coupon_operation_query::METHOD => Method::CouponOperationQuery,
+            api::alipay_trade_precreate::METHOD => Method::TradePrecreate,
+            api::alipay_trade_create::METHOD => Method::TradeCreate,
+            api::alipay_trade_pay::METHOD => Method::TradePay,
+            api::alipay_trade_query::METHOD => Method::TradeQuery,
+            api::alipay_trade_refund::METHOD => Method::TradeRefund,
+            api::alipay_trade_close::METHOD => Method::TradeClose,
+            api::alipay_trade_cancel::METHOD => Method::TradeCancel,
+            api::alipay_fund_trans_uni_transfer::METHOD => Method::UniTransfer,
+            api::alipay_fund_trans_common_query::METHOD => Method::TransCommonQuery,
+            api::alipay_fund_trans_order_query::METHOD => Method::TransOrderQuery,
+            _ => return None,
+        })
     }
 
     /// Decodes `biz_content` as this method's request and answers it with
     /// the node text, or `None` if `biz_content` is not a valid request.
     pub(crate) fn process(self, state: &mut State, biz_content: &str) -> Option<String> {
+        /// `biz_content` as the request type the handler takes.
+        macro_rules! answer {
+            ($handler:ident) => {
+                to_json(&state.$handler(serde_json::from_str(biz_content).ok()?))
+            };
+            ($handler:ident?) => {
+                to_json(&state.$handler(serde_json::from_str(biz_content).ok()?)?)
+            };
+        }
         Some(match self {
-            Method::CouponOrderRefund => {
-                let request = serde_json::from_str(biz_content).ok()?;
-                to_json(&state.coupon_order_refund(request)?)
-            }
-            Method::FundTransRefund => {
-                let request = serde_json::from_str(biz_content).ok()?;
-                to_json(&state.fund_trans_refund(request)?)
-            }
-            Method::FastpayRefundQuery => {
-                let request = serde_json::from_str(biz_content).ok()?;
-                to_json(&state.fastpay_refund_query(request))
-            }
-            Method::CouponOperationQuery => {
-                let request = serde_json::from_str(biz_content).ok()?;
-                to_json(&state.coupon_operation_query(request))
-            }
+            Method::CouponOrderRefund => answer!(coupon_order_refund?),
+            Method::FundTransRefund => answer!(fund_trans_refund?),
+            Method::FastpayRefundQuery => answer!(fastpay_refund_query),
+            Method::CouponOperationQuery => answer!(coupon_operation_query),
+            Method::TradePrecreate => answer!(trade_precreate?),
+            Method::TradeCreate => answer!(trade_create?),
+            Method::TradePay => answer!(trade_pay?),
+            Method::TradeQuery => answer!(trade_query),
+            Method::TradeRefund => answer!(trade_refund?),
+            Method::TradeClose => answer!(trade_close),
+            Method::TradeCancel => answer!(trade_cancel),
+            Method::UniTransfer => answer!(uni_transfer?),
+            Method::TransCommonQuery => answer!(trans_common_query),
+            Method::TransOrderQuery => answer!(trans_order_query),
         })
     }
 }
@@ -149,12 +213,6 @@ fn coupon_msg(code: &str) -> &'static str {
 
 fn trans_msg(code: &str) -> &'static str {
     AlipayFundTransRefundErrorCode::from(code)
-        .meaning()
-        .unwrap_or("")
-}
-
-fn query_msg(code: &str) -> &'static str {
-    AlipayTradeFastpayRefundQueryErrorCode::from(code)
         .meaning()
         .unwrap_or("")
 }
@@ -192,20 +250,6 @@ struct Transfer {
     refunded: Money,
 }
 
-/// A seeded trade (`alipay.trade.fastpay.refund.query`).
-struct Trade {
-    out_trade_no: String,
-    total: Money,
-    refunds: HashMap<String, TradeRefund>,
-}
-
-/// A seeded refund of a trade.
-struct TradeRefund {
-    amount: Money,
-    reason: Option<String>,
-    at: DateTime,
-}
-
 /// Everything the gateway knows, behind its mutex.
 #[derive(Default)]
 pub(crate) struct State {
@@ -224,13 +268,28 @@ pub(crate) struct State {
     /// Successful transfer refunds by `(order_id, out_request_no)`.
     trans_refunds:
         HashMap<(String, String), (AlipayFundTransRefundRequest, AlipayFundTransRefundResponse)>,
-    trades: HashMap<String, Trade>,
+    /// Trades by `trade_no`.
+    trades: HashMap<String, trades::Trade>,
+    /// `trade_no` by `out_trade_no`.
+    trade_nos: HashMap<String, String>,
+    /// Transfers by `out_biz_no`.
+    payouts: HashMap<String, transfers::Payout>,
     last_id: u64,
+    /// `http://host:port`, for the URLs the gateway answers (`qr_code`).
+    base_url: String,
     pub(crate) faults: VecDeque<Fault>,
     pub(crate) last_params: Option<BTreeMap<String, String>>,
 }
 
 impl State {
+    /// Empty books for a gateway at `base_url` (`http://host:port`).
+    pub(crate) fn new(base_url: String) -> State {
+        State {
+            base_url,
+            ..State::default()
+        }
+    }
+
     /// A fresh all-digit id: today's date and a 12-digit sequence number.
     fn next_id(&mut self) -> String {
         self.last_id += 1;
@@ -284,39 +343,6 @@ impl State {
         );
     }
 
-    pub(crate) fn seed_trade(&mut self, trade_no: &str, out_trade_no: &str, total: Money) {
-        self.trades.insert(
-            trade_no.to_owned(),
-            Trade {
-                out_trade_no: out_trade_no.to_owned(),
-                total,
-                refunds: HashMap::new(),
-            },
-        );
-    }
-
-    /// False if `trade_no` was never seeded.
-    pub(crate) fn seed_trade_refund(
-        &mut self,
-        trade_no: &str,
-        out_request_no: &str,
-        amount: Money,
-        reason: Option<&str>,
-    ) -> bool {
-        let Some(trade) = self.trades.get_mut(trade_no) else {
-            return false;
-        };
-        trade.refunds.insert(
-            out_request_no.to_owned(),
-            TradeRefund {
-                amount,
-                reason: reason.map(str::to_owned),
-                at: DateTime::now(),
-            },
-        );
-        true
-    }
-
     /// The total refunded of every seeded red packet, transfer and trade, by
     /// id, for the control endpoint.
     pub(crate) fn refunded_all(&self) -> BTreeMap<String, Money> {
@@ -340,9 +366,7 @@ impl State {
             return transfer.refunded;
         }
         if let Some(trade) = self.trades.get(id) {
-            return trade.refunds.values().fold(Money::ZERO, |sum, r| {
-                sum.checked_add(r.amount).unwrap_or(sum)
-            });
+            return trade.refunded();
         }
         Money::ZERO
     }
@@ -450,49 +474,6 @@ impl State {
         node.refund_date = Some(DateTime::now());
         self.trans_refunds.insert(key, (request, node.clone()));
         Some(node)
-    }
-
-    /// `alipay.trade.fastpay.refund.query`.
-    fn fastpay_refund_query(
-        &self,
-        request: AlipayTradeFastpayRefundQueryRequest,
-    ) -> AlipayTradeFastpayRefundQueryResponse {
-        let failed =
-            |code: &str| AlipayTradeFastpayRefundQueryResponse::failed(code, query_msg(code));
-        let trade_no = request.trade_no.as_deref().filter(|s| !s.is_empty());
-        let out_trade_no = request.out_trade_no.as_deref().filter(|s| !s.is_empty());
-        let found = match (trade_no, out_trade_no) {
-            (Some(trade_no), _) => self.trades.get_key_value(trade_no),
-            (None, Some(out_trade_no)) => self
-                .trades
-                .iter()
-                .find(|(_, trade)| trade.out_trade_no == out_trade_no),
-            (None, None) => return failed("ACQ.INVALID_PARAMETER"),
-        };
-        let Some((trade_no, trade)) = found else {
-            return failed("ACQ.TRADE_NOT_EXIST");
-        };
-        let mut node = AlipayTradeFastpayRefundQueryResponse::success();
-        node.trade_no = Some(trade_no.clone());
-        node.out_trade_no = Some(trade.out_trade_no.clone());
-        node.out_request_no = Some(request.out_request_no.clone());
-        // Success without refund details: no such refund.
-        let Some(refund) = trade.refunds.get(&request.out_request_no) else {
-            return node;
-        };
-        node.total_amount = Some(trade.total);
-        node.refund_amount = Some(refund.amount);
-        node.refund_status = Some(RefundStatus::RefundSuccess);
-        node.refund_reason = refund.reason.clone();
-        let wants_gmt_refund_pay = request
-            .query_options
-            .iter()
-            .flatten()
-            .any(|option| *option == QueryOptions::GmtRefundPay);
-        if wants_gmt_refund_pay {
-            node.gmt_refund_pay = Some(refund.at);
-        }
-        node
     }
 
     /// `alipay.fund.coupon.operation.query`.

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use alipay_codegen::Builder;
-use alipay_codegen::ir::{Api, Method, RuleKind, Type};
+use alipay_codegen::ir::{Api, Field, Method, RuleKind, Type};
 use alipay_codegen::spec::{ExampleKind, Required};
 use alipay_local_gateway::{Fault, GatewayConfig, GatewayOptions, LocalGateway};
 use alipay_runtime::keys::{KeyRole, PrivateKey, PublicKey};
@@ -112,14 +112,89 @@ fn key(method: &Method) -> String {
     format!("{}_response", method.name.replace('.', "_"))
 }
 
-fn request_examples(method: &Method) -> Vec<Map<String, Value>> {
-    method
+/// The method's request examples; for a method whose spec has none, one
+/// request built from the spec (see [`built_request`]).
+fn request_examples(api: &Api, method: &Method) -> Vec<Map<String, Value>> {
+    let examples: Vec<Map<String, Value>> = method
         .examples
         .iter()
         .filter(|e| e.kind == ExampleKind::Request)
         .map(|e| serde_json::from_str::<Value>(&e.json).unwrap())
         .map(|v| v.as_object().unwrap().clone())
+        .collect();
+    if examples.is_empty() {
+        return vec![built_request(api, method)];
+    }
+    examples
+}
+
+/// A valid request from the spec alone: every required field and the first
+/// field of each at-least-one rule, each with its documented example or a
+/// value of its type.
+fn built_request(api: &Api, method: &Method) -> Map<String, Value> {
+    let wanted = |field: &Field| {
+        field.required == Required::Yes
+            || method
+                .rules
+                .iter()
+                .any(|r| r.kind == RuleKind::AtLeastOne && r.fields[0] == field.name)
+    };
+    method
+        .request
+        .fields
+        .iter()
+        .filter(|f| wanted(f))
+        .map(|f| (f.name.clone(), value_of(api, method, f)))
         .collect()
+}
+
+/// A valid value for `field`: its example where it has one of a plain type,
+/// else one made for its type.
+fn value_of(api: &Api, method: &Method, field: &Field) -> Value {
+    let plain = matches!(
+        field.ty,
+        Type::String | Type::Price | Type::Integer | Type::Boolean | Type::DateTime
+    );
+    match &field.example {
+        Some(example) if plain => example.clone(),
+        _ => value_of_type(api, method, &field.ty),
+    }
+}
+
+fn value_of_type(api: &Api, method: &Method, ty: &Type) -> Value {
+    match ty {
+        Type::String => json!("x1"),
+        Type::Price => json!("1.00"),
+        Type::Integer => json!(1),
+        Type::Boolean => json!(true),
+        Type::DateTime => json!(DateTime::now().to_string()),
+        Type::Enum(rust_name) => {
+            let def = method
+                .enums
+                .iter()
+                .chain(&api.enums)
+                .find(|e| &e.rust_name == rust_name)
+                .unwrap();
+            json!(def.values[0].value)
+        }
+        Type::Object { name, shared } => {
+            let local = (!shared)
+                .then(|| method.types.iter().find(|t| &t.name == name))
+                .flatten();
+            let object = local
+                .or_else(|| api.types.iter().find(|t| &t.name == name))
+                .unwrap();
+            Value::Object(
+                object
+                    .fields
+                    .iter()
+                    .filter(|f| f.required == Required::Yes)
+                    .map(|f| (f.name.clone(), value_of(api, method, f)))
+                    .collect(),
+            )
+        }
+        Type::Array(item) => json!([value_of_type(api, method, item)]),
+    }
 }
 
 /// The refusal the spec leads to for a malformed request: the method's own
@@ -144,7 +219,7 @@ async fn every_request_example_gets_a_signed_success_echoing_what_it_sent() {
     let gw = stateless().await;
     let mut calls = 0;
     for method in &api.methods {
-        for (n, mut example) in request_examples(method).into_iter().enumerate() {
+        for (n, mut example) in request_examples(&api, method).into_iter().enumerate() {
             // Fresh identifiers, so an echo cannot be the example's own value.
             let mut sent = Vec::new();
             for (i, (field, _)) in method.echoes().enumerate() {
@@ -188,14 +263,14 @@ async fn every_request_example_gets_a_signed_success_echoing_what_it_sent() {
     }
     assert!(
         calls >= api.methods.len(),
-        "every method has a request example"
+        "every method has a request example or one built from its spec"
     );
 }
 
 /// Each kind of malformed `biz_content`, derived from the method's first
 /// request example and its spec: (what, biz_content).
-fn malformed(method: &Method) -> Vec<(String, String)> {
-    let example = request_examples(method).remove(0);
+fn malformed(api: &Api, method: &Method) -> Vec<(String, String)> {
+    let example = request_examples(api, method).remove(0);
     let mut cases = vec![
         ("not JSON".to_owned(), "{".to_owned()),
         ("not an object".to_owned(), "[]".to_owned()),
@@ -286,7 +361,7 @@ async fn every_kind_of_malformed_biz_content_is_refused_as_alipay_refuses_it() {
     let gw = gateway(GatewayOptions::default()).await.unwrap();
     for method in &api.methods {
         let expected = expected_refusal(method);
-        let cases = malformed(method);
+        let cases = malformed(&api, method);
         assert!(cases.len() > 3, "{}", method.name);
         for (what, biz) in cases {
             let (got_key, text, node) = call(&gw, &method.name, &biz).await;
@@ -305,7 +380,7 @@ async fn every_documented_business_code_is_answered_on_request_with_its_message(
     let api = api();
     let gw = stateless().await;
     for method in &api.methods {
-        let biz = Value::Object(request_examples(method).remove(0)).to_string();
+        let biz = Value::Object(request_examples(&api, method).remove(0)).to_string();
         for error in &method.errors {
             gw.inject(Fault::Business(Box::leak(
                 error.code.clone().into_boxed_str(),
