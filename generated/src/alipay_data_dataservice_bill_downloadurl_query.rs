@@ -144,6 +144,7 @@ for AlipayDataDataserviceBillDownloadurlQueryRequest {
         AlipayDataDataserviceBillDownloadurlQueryRequest::validate(self)
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayDataDataserviceBillDownloadurlQueryRequest {}
 /// The response of `alipay.data.dataservice.bill.downloadurl.query` (the `alipay_data_dataservice_bill_downloadurl_query_response` node): 查询对账单下载地址
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -263,6 +263,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOrderAgreementPayReques
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundCouponOrderAgreementPayRequest {}
 /// The response of `alipay.fund.coupon.order.agreement.pay` (the `alipay_fund_coupon_order_agreement_pay_response` node): 红包协议支付接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

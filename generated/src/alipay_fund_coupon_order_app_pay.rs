@@ -234,6 +234,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOrderAppPayRequest {
         ])
     }
 }
+impl ::alipay_runtime::SdkCall for AlipayFundCouponOrderAppPayRequest {}
 /// The response of `alipay.fund.coupon.order.app.pay` (the `alipay_fund_coupon_order_app_pay_response` node): 红包无线支付接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -348,6 +348,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOrderDisburseRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundCouponOrderDisburseRequest {}
 /// The response of `alipay.fund.coupon.order.disburse` (the `alipay_fund_coupon_order_disburse_response` node): 红包打款接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -203,6 +203,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundCouponOrderPagePayRequest {
         ])
     }
 }
+impl ::alipay_runtime::PageCall for AlipayFundCouponOrderPagePayRequest {}
 /// The response of `alipay.fund.coupon.order.page.pay` (the `alipay_fund_coupon_order_page_pay_response` node): 红包页面支付接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

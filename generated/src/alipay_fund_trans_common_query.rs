@@ -244,6 +244,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundTransCommonQueryRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundTransCommonQueryRequest {}
 /// The response of `alipay.fund.trans.common.query` (the `alipay_fund_trans_common_query_response` node): 转账业务单据查询接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -154,6 +154,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundTransOrderQueryRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundTransOrderQueryRequest {}
 /// The response of `alipay.fund.trans.order.query` (the `alipay_fund_trans_order_query_response` node): 查询转账订单接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -430,6 +430,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayFundTransUniTransferRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayFundTransUniTransferRequest {}
 /// The response of `alipay.fund.trans.uni.transfer` (the `alipay_fund_trans_uni_transfer_response` node): 单笔转账接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -723,6 +723,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeAppPayRequest {
         ])
     }
 }
+impl ::alipay_runtime::SdkCall for AlipayTradeAppPayRequest {}
 /// The response of `alipay.trade.app.pay` (the `alipay_trade_app_pay_response` node): app支付接口2.0
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -170,6 +170,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeCancelRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradeCancelRequest {}
 /// The response of `alipay.trade.cancel` (the `alipay_trade_cancel_response` node): 统一收单交易撤销接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

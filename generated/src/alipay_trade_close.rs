@@ -196,6 +196,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeCloseRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradeCloseRequest {}
 /// The response of `alipay.trade.close` (the `alipay_trade_close_response` node): 统一收单交易关闭接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -915,6 +915,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeCreateRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradeCreateRequest {}
 /// The response of `alipay.trade.create` (the `alipay_trade_create_response` node): 统一收单交易创建接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

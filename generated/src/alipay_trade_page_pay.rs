@@ -744,6 +744,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradePagePayRequest {
         ])
     }
 }
+impl ::alipay_runtime::PageCall for AlipayTradePagePayRequest {}
 /// The response of `alipay.trade.page.pay` (the `alipay_trade_page_pay_response` node): 统一收单下单并支付页面接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
@@ -956,6 +957,7 @@ pub struct AgreementSignParams {
     /// 目前支持的时间单位：
     /// 1. d：天
     /// 2. m：月
+    ///
     /// 如果未传入，默认为长期有效。
     ///
     /// Wire name `sign_validity_period`, type `string`, optional.

@@ -1095,6 +1095,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradePayRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradePayRequest {}
 /// The response of `alipay.trade.pay` (the `alipay_trade_pay_response` node): 统一收单交易支付接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -812,6 +812,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradePrecreateRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradePrecreateRequest {}
 /// The response of `alipay.trade.precreate` (the `alipay_trade_precreate_response` node): 统一收单线下交易预创建
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

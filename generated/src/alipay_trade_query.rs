@@ -219,6 +219,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeQueryRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradeQueryRequest {}
 /// The response of `alipay.trade.query` (the `alipay_trade_query_response` node): 统一收单线下交易查询
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

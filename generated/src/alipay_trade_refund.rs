@@ -38,10 +38,10 @@ pub const METHOD: &str = "alipay.trade.refund";
 ///
 /// 2、JAVA版请求示例
 ///
-/// Note: biz_content built by the Java sample's model setters (setOutTradeNo, setRefundAmount("3"), setOutRequestNo); its model.setTradeNo line is commented out.
+/// Note: biz_content built by the Java sample's model setters (setOutTradeNo, setRefundAmount("3"), setOutRequestNo); its model.setTradeNo line is commented out. The sample's amount "3" is written here in our wire form for price, "3.00".
 ///
 /// ```json
-/// {"out_trade_no":"sao201881610515614516","refund_amount":"3","out_request_no":"HZ01RF001"}
+/// {"out_trade_no":"sao201881610515614516","refund_amount":"3.00","out_request_no":"HZ01RF001"}
 /// ```
 #[derive(
     Clone,
@@ -618,6 +618,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeRefundRequest {
         ])
     }
 }
+impl ::alipay_runtime::ServerCall for AlipayTradeRefundRequest {}
 /// The response of `alipay.trade.refund` (the `alipay_trade_refund_response` node): 统一收单交易退款接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -740,6 +740,7 @@ impl ::alipay_runtime::AlipayRequest for AlipayTradeWapPayRequest {
         ])
     }
 }
+impl ::alipay_runtime::PageCall for AlipayTradeWapPayRequest {}
 /// The response of `alipay.trade.wap.pay` (the `alipay_trade_wap_pay_response` node): 手机网站支付接口2.0
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.

@@ -131,15 +131,57 @@ pub const METHODS: &[&str] = &[
 pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
     visitor
         .visit_server::<
+            alipay_data_dataservice_bill_downloadurl_query::AlipayDataDataserviceBillDownloadurlQueryRequest,
+        >();
+    visitor
+        .visit_server::<
             alipay_fund_coupon_operation_query::AlipayFundCouponOperationQueryRequest,
+        >();
+    visitor
+        .visit_server::<
+            alipay_fund_coupon_order_agreement_pay::AlipayFundCouponOrderAgreementPayRequest,
+        >();
+    visitor
+        .visit_sdk::<
+            alipay_fund_coupon_order_app_pay::AlipayFundCouponOrderAppPayRequest,
+        >();
+    visitor
+        .visit_server::<
+            alipay_fund_coupon_order_disburse::AlipayFundCouponOrderDisburseRequest,
+        >();
+    visitor
+        .visit_page::<
+            alipay_fund_coupon_order_page_pay::AlipayFundCouponOrderPagePayRequest,
         >();
     visitor
         .visit_server::<
             alipay_fund_coupon_order_refund::AlipayFundCouponOrderRefundRequest,
         >();
+    visitor
+        .visit_server::<
+            alipay_fund_trans_common_query::AlipayFundTransCommonQueryRequest,
+        >();
+    visitor
+        .visit_server::<
+            alipay_fund_trans_order_query::AlipayFundTransOrderQueryRequest,
+        >();
     visitor.visit_server::<alipay_fund_trans_refund::AlipayFundTransRefundRequest>();
+    visitor
+        .visit_server::<
+            alipay_fund_trans_uni_transfer::AlipayFundTransUniTransferRequest,
+        >();
+    visitor.visit_sdk::<alipay_trade_app_pay::AlipayTradeAppPayRequest>();
+    visitor.visit_server::<alipay_trade_cancel::AlipayTradeCancelRequest>();
+    visitor.visit_server::<alipay_trade_close::AlipayTradeCloseRequest>();
+    visitor.visit_server::<alipay_trade_create::AlipayTradeCreateRequest>();
     visitor
         .visit_server::<
             alipay_trade_fastpay_refund_query::AlipayTradeFastpayRefundQueryRequest,
         >();
+    visitor.visit_page::<alipay_trade_page_pay::AlipayTradePagePayRequest>();
+    visitor.visit_server::<alipay_trade_pay::AlipayTradePayRequest>();
+    visitor.visit_server::<alipay_trade_precreate::AlipayTradePrecreateRequest>();
+    visitor.visit_server::<alipay_trade_query::AlipayTradeQueryRequest>();
+    visitor.visit_server::<alipay_trade_refund::AlipayTradeRefundRequest>();
+    visitor.visit_page::<alipay_trade_wap_pay::AlipayTradeWapPayRequest>();
 }

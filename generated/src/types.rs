@@ -2820,7 +2820,7 @@ pub struct RoyaltyDetailInfos {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_no: ::std::option::Option<i64>,
     /// 如果转入账号类型为userId，本参数为接受分账金额的支付宝账号对应的支付宝唯一用户号。以2088开头的纯16位数字。
-    /// &#61548;	如果转入账号类型为bankIndex，本参数为28位的银行编号（商户和支付宝签约时确定）。
+    /// &#61548;    如果转入账号类型为bankIndex，本参数为28位的银行编号（商户和支付宝签约时确定）。
     /// 如果转入账号类型为storeId，本参数为商户的门店ID。
     ///
     /// Wire name `trans_in`, type `string`, optional.

@@ -55,11 +55,11 @@ fn openapi_operations_become_drafts_with_every_missing_fact_marked() {
     );
     assert_eq!(f("gmt_refund_pay").unconfirmed[0], FieldFact::Type);
     // References are named types, arrays of references arrays of them.
-    assert_eq!(f("goods_detail").ty, "RefundGoodsDetail[]");
+    assert_eq!(f("goods_detail").ty, "RefundItemDetail[]");
     assert_eq!(f("refund_detail").ty, "RefundDetail");
     assert_eq!(
         refund.types.keys().collect::<Vec<_>>(),
-        ["RefundDetail", "RefundGoodsDetail"]
+        ["RefundDetail", "RefundItemDetail"]
     );
     assert_eq!(refund.types["RefundDetail"].fields[1].ty, "boolean");
     assert_eq!(refund.types["RefundDetail"].description, "退款明细");

@@ -82,13 +82,39 @@ fn splice(formatted: &str, table: &[Vec<String>]) -> String {
     out
 }
 
-/// Spec prose made safe for Markdown, one entry per line.
+/// Spec prose made safe for Markdown, one entry per line. A line after a
+/// list item (`1. d：天`) that is not one itself starts a new paragraph, so
+/// that Markdown does not fold it into the item.
 pub fn prose(text: &str) -> Vec<String> {
-    text.trim_end().lines().map(escape_line).collect()
+    let mut out = Vec::new();
+    let mut after_item = false;
+    for line in text.trim_end().lines() {
+        let item = is_list_item(line);
+        if after_item && !item && !line.trim().is_empty() {
+            out.push(String::new());
+        }
+        after_item = item;
+        out.push(escape_line(line));
+    }
+    out
+}
+
+/// Whether Markdown reads `line` as a list item: `- `, `* `, `+ `, `1. `, `1) `.
+fn is_list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
+        return rest.starts_with([' ', '\t']);
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    digits > 0
+        && line[digits..].starts_with(['.', ')'])
+        && line[digits + 1..].starts_with([' ', '\t'])
 }
 
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
+    // A tab in a doc comment renders unpredictably (and clippy refuses it).
+    let line = line.replace('\t', "    ");
     let mut rest = line.trim_end();
     if rest.starts_with('#') {
         out.push('\\');
@@ -206,6 +232,26 @@ pub fn field(f: &Field) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_after_a_list_item_starts_a_paragraph_and_tabs_become_spaces() {
+        assert_eq!(
+            prose("目前支持的时间单位：\n1. d：天\n2. m：月\n如果未传入，默认为长期有效。"),
+            [
+                "目前支持的时间单位：",
+                "1. d：天",
+                "2. m：月",
+                "",
+                "如果未传入，默认为长期有效。"
+            ]
+        );
+        assert_eq!(prose("- a\n  b"), ["- a", "", "  b"]);
+        assert_eq!(
+            prose("2088 is\nnot 1.5 a list"),
+            ["2088 is", "not 1.5 a list"]
+        );
+        assert_eq!(prose("a\tb"), ["a    b"]);
+    }
 
     #[test]
     fn escapes_markdown_and_wraps_urls() {
