@@ -20,58 +20,24 @@ use alipay_api::alipay_trade_fastpay_refund_query::{
     AlipayTradeFastpayRefundQueryErrorCode as QueryCode,
     AlipayTradeFastpayRefundQueryRequest as RefundQuery, RefundStatus,
 };
-use alipay_local_gateway::{Fault, GatewayConfig, LocalGateway};
+use alipay_local_gateway::{Fault, LocalGateway};
 use alipay_runtime::error::{ResponseKey, SignatureError};
-use alipay_runtime::keys::{KeyRole, PrivateKey, PublicKey};
 use alipay_runtime::{
     AlipayRequest, CallOptions, Client, Config, Error, ErrorCode, MethodVisitor, Money, Outcome,
     Retry, ServerCall, outcome,
 };
 use serde::de::DeserializeOwned;
 
-fn vector(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../runtime/tests/vectors/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-const APP_ID: &str = "2014072300007148";
-
-async fn gateway() -> LocalGateway {
-    LocalGateway::start(GatewayConfig {
-        app_id: APP_ID.into(),
-        app_public_key: PublicKey::from_text(&vector("app_public.txt"), KeyRole::AppPublicKey)
-            .unwrap(),
-        gateway_private_key: PrivateKey::from_text(
-            &vector("alipay_private_pkcs8.txt"),
-            KeyRole::GatewayPrivateKey,
-        )
-        .unwrap(),
-    })
-    .await
-    .unwrap()
-}
+mod support;
+use support::{APP_ID, gateway_config, local_gateway, vector, yuan};
 
 fn config(gateway: &LocalGateway) -> Config {
-    Config::new(
-        APP_ID,
-        &vector("app_private_pkcs8.txt"),
-        &vector("alipay_public.txt"),
-    )
-    .unwrap()
-    .gateway(gateway.url())
-    .timeout(Duration::from_secs(2))
-}
-
-fn yuan(text: &str) -> Money {
-    text.parse().unwrap()
+    gateway_config(gateway)
 }
 
 #[tokio::test]
 async fn coupon_refund_success_resend_and_business_errors() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     gw.seed_red_packet(
         "2017122810002001950287006752",
         "2017122716463224",
@@ -173,7 +139,7 @@ async fn coupon_refund_success_resend_and_business_errors() {
 
 #[tokio::test]
 async fn trans_refund_and_refund_query() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     gw.seed_transfer("20190703110075000006530004756875", yuan("8.88"));
     gw.seed_trade(
         "2019031922001494891000002604",
@@ -285,7 +251,7 @@ async fn trans_refund_and_refund_query() {
 
 #[tokio::test]
 async fn every_fault_is_classified() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     gw.seed_transfer("order-1", yuan("100.00"));
     let client = Client::new(config(&gw).timeout(Duration::from_millis(300)));
     let refund = |no: &str| TransRefund::new("order-1", no, yuan("1.00"));
@@ -347,7 +313,7 @@ async fn every_fault_is_classified() {
 
 #[tokio::test]
 async fn an_opt_in_retry_resolves_an_unknown_outcome_without_moving_money_twice() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     gw.seed_transfer("order-2", yuan("5.00"));
     let client = Client::new(
         config(&gw)
@@ -374,7 +340,7 @@ async fn an_opt_in_retry_resolves_an_unknown_outcome_without_moving_money_twice(
 
 #[tokio::test]
 async fn wrong_keys_are_rejected_on_both_sides() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     gw.seed_transfer("order-3", yuan("5.00"));
     let request = TransRefund::new("order-3", "r", yuan("1.00"));
 
@@ -532,7 +498,7 @@ impl MethodVisitor for EndToEnd<'_> {
 #[test]
 fn every_method_is_called_end_to_end_with_every_documented_business_code() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let gw = runtime.block_on(gateway());
+    let gw = runtime.block_on(local_gateway());
     // The examples are sent as the documents give them; an injected code
     // answers whatever was sent.
     let client = Client::new(config(&gw));
@@ -552,7 +518,7 @@ fn every_method_is_called_end_to_end_with_every_documented_business_code() {
 
 #[tokio::test]
 async fn a_refund_query_without_trade_numbers_is_caught_locally_or_refused_by_the_gateway() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     let query = RefundQuery::new("HZ01RF001");
 
     let err = Client::new(config(&gw)).execute(&query).await.unwrap_err();

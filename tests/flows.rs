@@ -3,8 +3,6 @@
 //! transfer plug-ins on 127.0.0.1. Each test is one flow a merchant runs,
 //! checked both through the answers and through the gateway's books.
 
-use std::time::Duration;
-
 use alipay_api::alipay_fund_trans_common_query::{
     AlipayFundTransCommonQueryErrorCode as CommonQueryCode,
     AlipayFundTransCommonQueryRequest as CommonQuery, TransCommonStatus,
@@ -33,49 +31,14 @@ use alipay_api::alipay_trade_refund::{
     AlipayTradeRefundErrorCode as RefundCode, AlipayTradeRefundRequest as Refund,
 };
 use alipay_api::types::Participant;
-use alipay_local_gateway::{GatewayConfig, LocalGateway, PayError};
-use alipay_runtime::keys::{KeyRole, PrivateKey, PublicKey};
-use alipay_runtime::{Client, Config, Error, Money, Outcome};
+use alipay_local_gateway::{LocalGateway, PayError};
+use alipay_runtime::{Client, Error, Money, Outcome};
 
-fn vector(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../runtime/tests/vectors/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-const APP_ID: &str = "2014072300007148";
-
-async fn gateway() -> LocalGateway {
-    LocalGateway::start(GatewayConfig {
-        app_id: APP_ID.into(),
-        app_public_key: PublicKey::from_text(&vector("app_public.txt"), KeyRole::AppPublicKey)
-            .unwrap(),
-        gateway_private_key: PrivateKey::from_text(
-            &vector("alipay_private_pkcs8.txt"),
-            KeyRole::GatewayPrivateKey,
-        )
-        .unwrap(),
-    })
-    .await
-    .unwrap()
-}
+mod support;
+use support::{gateway_config, local_gateway, yuan};
 
 fn client(gateway: &LocalGateway) -> Client {
-    let config = Config::new(
-        APP_ID,
-        &vector("app_private_pkcs8.txt"),
-        &vector("alipay_public.txt"),
-    )
-    .unwrap()
-    .gateway(gateway.url())
-    .timeout(Duration::from_secs(2));
-    Client::new(config)
-}
-
-fn yuan(text: &str) -> Money {
-    text.parse().unwrap()
+    Client::new(gateway_config(gateway))
 }
 
 /// The business code of a refusal, checking it is a trusted, verified
@@ -93,7 +56,7 @@ fn refused<C: alipay_runtime::ErrorCode + Clone, T: std::fmt::Debug>(
 
 #[tokio::test]
 async fn qr_payment_paid_queried_refunded_twice_and_refused_beyond_what_remains() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     let client = client(&gw);
     let out_trade_no = "qr-order-1";
 
@@ -202,7 +165,7 @@ async fn qr_payment_paid_queried_refunded_twice_and_refused_beyond_what_remains(
 
 #[tokio::test]
 async fn an_unpaid_trade_closes_and_a_paid_one_does_not() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     let client = client(&gw);
 
     let create = Create::new("close-me", yuan("5.00"), "一杯咖啡");
@@ -252,7 +215,7 @@ async fn an_unpaid_trade_closes_and_a_paid_one_does_not() {
 
 #[tokio::test]
 async fn barcode_payment_is_paid_at_once_and_cancel_refunds_or_closes() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     let client = client(&gw);
 
     let pay = BarcodePay::new("barcode-1", "一杯咖啡", yuan("12.50"))
@@ -295,7 +258,7 @@ async fn barcode_payment_is_paid_at_once_and_cancel_refunds_or_closes() {
 
 #[tokio::test]
 async fn a_transfer_is_queried_by_either_id_and_a_resend_transfers_once() {
-    let gw = gateway().await;
+    let gw = local_gateway().await;
     let client = client(&gw);
 
     let transfer = Transfer::new()

@@ -62,10 +62,13 @@ impl Transport for Scripted {
     }
 }
 
+/// The app id of the test keys.
+pub const APP_ID: &str = "2014072300007148";
+
 /// A key-mode config with the committed test keys.
 pub fn config() -> Config {
     Config::new(
-        "2014072300007148",
+        APP_ID,
         &vector("app_private_pkcs8.txt"),
         &vector("alipay_public.txt"),
     )
@@ -86,4 +89,36 @@ pub fn gateway_signature(node: &str) -> String {
 pub fn signed_under(key: &str, node: &str) -> String {
     let signature = gateway_signature(node);
     format!(r#"{{"{key}":{node},"sign":"{signature}"}}"#)
+}
+
+/// A local gateway that knows the test app's public key and signs with the
+/// test Alipay key.
+pub async fn local_gateway() -> alipay_local_gateway::LocalGateway {
+    alipay_local_gateway::LocalGateway::start(alipay_local_gateway::GatewayConfig {
+        app_id: APP_ID.into(),
+        app_public_key: alipay_runtime::keys::PublicKey::from_text(
+            &vector("app_public.txt"),
+            KeyRole::AppPublicKey,
+        )
+        .unwrap(),
+        gateway_private_key: PrivateKey::from_text(
+            &vector("alipay_private_pkcs8.txt"),
+            KeyRole::GatewayPrivateKey,
+        )
+        .unwrap(),
+    })
+    .await
+    .unwrap()
+}
+
+/// [`config`] pointed at `gateway`, with a short timeout for tests.
+pub fn gateway_config(gateway: &alipay_local_gateway::LocalGateway) -> Config {
+    config()
+        .gateway(gateway.url())
+        .timeout(Duration::from_secs(2))
+}
+
+/// An amount from its text.
+pub fn yuan(text: &str) -> alipay_runtime::Money {
+    text.parse().unwrap()
 }
