@@ -15,7 +15,7 @@ use hyper::{Method as HttpMethod, Response, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Fault, PayError, Shared, TradeInfo};
+use crate::{Fault, NotifyFault, PayError, Shared, TradeInfo};
 
 /// Where control paths start.
 pub(crate) const PREFIX: &str = "/__control/";
@@ -63,6 +63,17 @@ enum SeedBody {
     },
 }
 
+/// A notify fault, as JSON: `{"fault":"duplicate"}`, `{"fault":"before_answer"}`,
+/// `{"fault":"out_of_order"}`, `{"fault":"tamper_signature"}`.
+#[derive(Deserialize)]
+#[serde(tag = "fault", rename_all = "snake_case", deny_unknown_fields)]
+enum NotifyFaultBody {
+    Duplicate,
+    BeforeAnswer,
+    OutOfOrder,
+    TamperSignature,
+}
+
 /// The buyer pays a trade: `{"out_trade_no":"…"}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,8 +81,8 @@ struct PayBody {
     out_trade_no: String,
 }
 
-const USAGE: &str =
-    "POST /__control/fault, POST /__control/seed, POST /__control/pay, GET /__control/state";
+const USAGE: &str = "POST /__control/fault, POST /__control/notify_fault, POST /__control/seed, \
+                     POST /__control/pay, GET /__control/state";
 
 /// Answers one control request.
 pub(crate) fn handle(
@@ -83,10 +94,11 @@ pub(crate) fn handle(
     let what = &uri.path()[PREFIX.len()..];
     let result = match (method, what) {
         (&HttpMethod::POST, "fault") => fault(shared, body),
+        (&HttpMethod::POST, "notify_fault") => notify_fault(shared, body),
         (&HttpMethod::POST, "seed") => seed(shared, body),
         (&HttpMethod::POST, "pay") => pay(shared, body),
         (&HttpMethod::GET, "state") => Ok(state(shared)),
-        (_, "fault" | "seed" | "pay" | "state") => Err((
+        (_, "fault" | "notify_fault" | "seed" | "pay" | "state") => Err((
             StatusCode::METHOD_NOT_ALLOWED,
             format!(
                 "{method} {} is not served; the control endpoints are {USAGE}",
@@ -147,6 +159,22 @@ fn fault(shared: &Shared, body: &[u8]) -> Outcome {
     let mut state = shared.lock();
     state.faults.push_back(fault);
     Ok(json!({ "queued": format!("{fault:?}"), "pending_faults": state.faults.len() }))
+}
+
+fn notify_fault(shared: &Shared, body: &[u8]) -> Outcome {
+    let body: NotifyFaultBody = parse(body, r#"{"fault":"duplicate"}"#)?;
+    let fault = match body {
+        NotifyFaultBody::Duplicate => NotifyFault::Duplicate,
+        NotifyFaultBody::BeforeAnswer => NotifyFault::BeforeAnswer,
+        NotifyFaultBody::OutOfOrder => NotifyFault::OutOfOrder,
+        NotifyFaultBody::TamperSignature => NotifyFault::TamperSignature,
+    };
+    let mut state = shared.lock();
+    state.notify_faults.push_back(fault);
+    Ok(json!({
+        "queued": format!("{fault:?}"),
+        "pending_notify_faults": state.notify_faults.len(),
+    }))
 }
 
 /// A `&'static str` for a business code sent over HTTP, leaked once per
@@ -245,5 +273,13 @@ fn state(shared: &Shared) -> serde_json::Value {
         "methods": methods,
         "refunded": refunded,
         "trades": state.trade_infos().iter().map(trade_json).collect::<Vec<_>>(),
+        "notifications": state.deliveries.iter().map(|d| json!({
+            "out_trade_no": d.out_trade_no,
+            "trade_status": d.trade_status,
+            "notify_id": d.notify_id,
+            "attempt": d.attempt,
+            "tampered": d.tampered,
+            "answer": d.answer,
+        })).collect::<Vec<_>>(),
     })
 }

@@ -69,6 +69,17 @@
 //!   message. These are the cases where the outcome of a payment call is
 //!   unknown, the ones worth testing and the ones a real sandbox cannot
 //!   produce.
+//! - It delivers **trade notifications**: when a
+//!   trade made by a request with a `notify_url` is paid, closed, refunded
+//!   or cancelled, it POSTs a signed `trade_status_sync` form there (signed
+//!   as Alipay signs notifications: V1, `sign` and `sign_type` left out,
+//!   RSA2 with the gateway's key) and redelivers it until the merchant
+//!   answers exactly `success`, on Alipay's schedule ([`NOTIFY_SCHEDULE`])
+//!   divided by [`NotifyConfig::clock_factor`]. [`LocalGateway::inject_notify`]
+//!   queues [`NotifyFault`]s (a duplicate, delivery before the synchronous
+//!   answer, `TRADE_FINISHED` before `TRADE_SUCCESS`, a tampered
+//!   signature); [`LocalGateway::notifications`] lists every delivery with
+//!   the merchant's answer.
 //!
 //! State lives in memory and goes away with the gateway; the server stops
 //! when the [`LocalGateway`] is dropped.
@@ -97,6 +108,9 @@
 //!   `{"fault":"http_status","status":502}`, `{"fault":"tamper_signature"}`,
 //!   `{"fault":"system_error"}`, `{"fault":"gateway_unavailable"}`,
 //!   `{"fault":"business","code":"NO_ORDER_PERMISSION"}`.
+//! - `POST /__control/notify_fault` queues a fault for the next trade
+//!   notification: `{"fault":"duplicate"}`, `{"fault":"before_answer"}`,
+//!   `{"fault":"out_of_order"}`, `{"fault":"tamper_signature"}`.
 //! - `POST /__control/seed` seeds the plug-ins' books (amounts in yuan, as
 //!   strings): `{"kind":"red_packet","auth_no":…,"out_order_no":…,"amount":"10.00"}`,
 //!   `{"kind":"transfer","order_id":…,"amount":…}`,
@@ -108,8 +122,10 @@
 //!   "refunded", "buyer_user_id"}`); `404` for an unknown trade, `409` for
 //!   one already paid or closed.
 //! - `GET /__control/state` answers `{"app_id", "request_count",
-//!   "pending_faults", "methods", "refunded": {id: amount}, "trades": […]}`,
-//!   each trade as `POST /__control/pay` answers it.
+//!   "pending_faults", "methods", "refunded": {id: amount}, "trades": […],
+//!   "notifications": […]}`, each trade as `POST /__control/pay` answers it,
+//!   each notification delivery as `{"out_trade_no", "trade_status",
+//!   "notify_id", "attempt", "tampered", "answer"}`.
 //!
 //! # Example
 //!
@@ -154,6 +170,7 @@
 
 mod control;
 mod nodes;
+mod notify;
 mod server;
 mod spec;
 mod state;
@@ -174,6 +191,7 @@ use tokio::task::JoinHandle;
 
 /// The status of a trade, as `alipay.trade.query` answers it.
 pub use alipay_api::alipay_trade_query::TradeStatus;
+pub use notify::{Delivery, NotifyConfig, NotifyFault, SCHEDULE as NOTIFY_SCHEDULE, SELLER_ID};
 
 use crate::spec::Specs;
 use crate::state::State;
@@ -222,6 +240,8 @@ pub struct GatewayOptions {
     pub plugins: bool,
     /// Writes one line per request to stderr: method, outcome, fault.
     pub log: bool,
+    /// How trade notifications are delivered to `notify_url`s.
+    pub notify: NotifyConfig,
 }
 
 impl Default for GatewayOptions {
@@ -233,6 +253,7 @@ impl Default for GatewayOptions {
             timestamp_window: Some(Duration::from_secs(15 * 60)),
             plugins: true,
             log: false,
+            notify: NotifyConfig::default(),
         }
     }
 }
@@ -338,6 +359,12 @@ struct Shared {
     specs: Arc<Specs>,
     request_count: AtomicUsize,
     state: Mutex<State>,
+    /// Where notification tasks run: the runtime that started the gateway.
+    runtime: tokio::runtime::Handle,
+    /// The notification tasks, aborted with the gateway.
+    tasks: Mutex<Vec<tokio::task::AbortHandle>>,
+    /// The client notifications are POSTed with.
+    http: reqwest::Client,
 }
 
 impl Shared {
@@ -371,6 +398,14 @@ impl fmt::Debug for LocalGateway {
 impl Drop for LocalGateway {
     fn drop(&mut self) {
         self.task.abort();
+        let tasks = self
+            .shared
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for task in tasks.iter() {
+            task.abort();
+        }
     }
 }
 
@@ -406,6 +441,11 @@ impl LocalGateway {
             specs,
             request_count: AtomicUsize::new(0),
             state: Mutex::new(State::new(format!("http://{addr}"))),
+            runtime: tokio::runtime::Handle::current(),
+            tasks: Mutex::new(Vec::new()),
+            http: reqwest::Client::builder()
+                .build()
+                .map_err(std::io::Error::other)?,
         });
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(LocalGateway { shared, addr, task })
@@ -497,7 +537,28 @@ impl LocalGateway {
     /// [`PayError::NotWaiting`] if it is already paid or closed (nothing
     /// changes).
     pub fn pay(&self, out_trade_no: &str) -> Result<TradeInfo, PayError> {
-        self.shared.lock().simulate_pay(out_trade_no)
+        let (paid, events) = {
+            let mut state = self.shared.lock();
+            (state.simulate_pay(out_trade_no), state.take_outbox())
+        };
+        // Nothing to answer first here: every notification goes to the
+        // background, `BeforeAnswer` included.
+        for event in events {
+            notify::spawn(&self.shared, event, 1);
+        }
+        paid
+    }
+
+    /// Queues a fault for the next trade notification that has none yet:
+    /// notify faults apply one per notification, in the order injected.
+    pub fn inject_notify(&self, fault: NotifyFault) {
+        self.shared.lock().notify_faults.push_back(fault);
+    }
+
+    /// Every delivery of a trade notification so far, in the order made:
+    /// order number, status, attempt, the merchant's answer.
+    pub fn notifications(&self) -> Vec<Delivery> {
+        self.shared.lock().deliveries.clone()
     }
 
     /// The trade with this `out_trade_no` (made through the trade methods or

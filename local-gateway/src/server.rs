@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::nodes::{self, node_key};
 use crate::state::Method as Plugin;
-use crate::{Fault, Shared, control, validate};
+use crate::{Fault, Shared, control, notify, validate};
 
 /// The only path served.
 pub(crate) const PATH: &str = "/gateway.do";
@@ -95,7 +95,10 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         Err(e) => return Err(std::io::Error::other(e)),
     };
     if parts.uri.path().starts_with(control::PREFIX) {
-        return Ok(control::handle(&shared, &parts.method, &parts.uri, &body));
+        let response = control::handle(&shared, &parts.method, &parts.uri, &body);
+        let events = shared.lock().take_outbox();
+        notify::dispatch(&shared, events).await;
+        return Ok(response);
     }
     shared.request_count.fetch_add(1, Ordering::SeqCst);
     let fault = shared.lock().faults.pop_front();
@@ -142,6 +145,10 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         ),
         _ => process(&shared, &params),
     };
+    // The notifications the request caused, sent before the answer (the
+    // fault BeforeAnswer) or in the background.
+    let events = shared.lock().take_outbox();
+    notify::dispatch(&shared, events).await;
 
     let body = if reply.signed {
         let mut signature = sign(
@@ -332,7 +339,9 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
     }
     let plugin = Plugin::from_name(name).filter(|_| shared.options.plugins);
     if let Some(plugin) = plugin {
-        return match plugin.process(&mut shared.lock(), biz_text) {
+        let mut state = shared.lock();
+        state.notify_url = non_empty(params, "notify_url").map(str::to_owned);
+        return match plugin.process(&mut state, biz_text) {
             Some(node) => Reply::signed(key, node),
             None => invalid().because("refused by the method's business rules"),
         };
@@ -343,7 +352,7 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
 
 /// Changes the first character of a base64 signature so that it no longer
 /// verifies (the first character always carries six significant bits).
-fn tamper(signature: &mut String) {
+pub(crate) fn tamper(signature: &mut String) {
     let replacement = if signature.starts_with('A') { "B" } else { "A" };
     if signature.is_empty() {
         signature.push_str(replacement);

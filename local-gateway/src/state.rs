@@ -48,6 +48,7 @@ use alipay_runtime::{AlipayResponse, DateTime, ErrorCode, Money};
 use serde::Serialize;
 
 use crate::Fault;
+use crate::notify::{Delivery, Event, NotifyFault};
 
 /// `code`/`msg` of a success.
 const SUCCESS: (&str, &str) = ("10000", "Success");
@@ -279,6 +280,13 @@ pub(crate) struct State {
     base_url: String,
     pub(crate) faults: VecDeque<Fault>,
     pub(crate) last_params: Option<BTreeMap<String, String>>,
+    /// The `notify_url` of the request being processed, kept by the trade
+    /// it creates.
+    pub(crate) notify_url: Option<String>,
+    pub(crate) notify_faults: VecDeque<NotifyFault>,
+    /// Notifications recorded by the plug-ins, not yet dispatched.
+    outbox: Vec<Event>,
+    pub(crate) deliveries: Vec<Delivery>,
 }
 
 impl State {
@@ -288,6 +296,21 @@ impl State {
             base_url,
             ..State::default()
         }
+    }
+
+    /// Queues a notification to `url` with the next notify fault, under a
+    /// fresh `notify_id`.
+    fn notify(&mut self, url: String, mut params: BTreeMap<String, String>) {
+        let notify_id = self.next_id();
+        params.insert("notify_id".to_owned(), notify_id);
+        let fault = self.notify_faults.pop_front();
+        self.outbox.push(Event { url, params, fault });
+    }
+
+    /// The notifications recorded since the last call, to dispatch once the
+    /// mutex is released.
+    pub(crate) fn take_outbox(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.outbox)
     }
 
     /// A fresh all-digit id: today's date and a 12-digit sequence number.

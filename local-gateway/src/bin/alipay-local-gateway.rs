@@ -146,6 +146,7 @@ async fn run(serve: Serve) -> Result<(), String> {
             .then(|| Duration::from_secs(serve.timestamp_window_secs)),
         plugins: !serve.no_plugins,
         log: !serve.quiet,
+        notify: alipay_local_gateway::NotifyConfig::default(),
     };
     let gateway = LocalGateway::start_with(
         GatewayConfig {

@@ -9,7 +9,7 @@
 //! answer about a trade carries the trade's own `trade_no` and
 //! `out_trade_no`, so the client's binding check sees what was sent.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use alipay_api::alipay_trade_cancel::{
     Action, AlipayTradeCancelRequest, AlipayTradeCancelResponse,
@@ -67,6 +67,11 @@ pub(super) struct Trade {
     refunds: HashMap<String, Refund>,
     /// What `alipay.trade.cancel` did, replayed to a resend.
     cancelled: Option<Action>,
+    /// Where notifications of this trade go: the `notify_url` of the
+    /// request that created it.
+    notify_url: Option<String>,
+    created_at: DateTime,
+    closed_at: Option<DateTime>,
 }
 
 /// One refund of a trade.
@@ -90,7 +95,63 @@ impl Trade {
             qr_code: None,
             refunds: HashMap::new(),
             cancelled: None,
+            notify_url: None,
+            created_at: DateTime::now(),
+            closed_at: None,
         }
+    }
+
+    /// The trade's `trade_status_sync` notification as it stands, with
+    /// `extra` parameters, or `None` if it has no `notify_url`. Amounts are
+    /// in yuan, times Beijing `yyyy-MM-dd HH:mm:ss`, as Alipay sends them.
+    fn notification(
+        &self,
+        trade_no: &str,
+        extra: &[(&str, String)],
+    ) -> Option<(String, BTreeMap<String, String>)> {
+        let url = self.notify_url.clone()?;
+        let mut params: BTreeMap<String, String> = [
+            ("notify_type", "trade_status_sync".to_owned()),
+            ("charset", "utf-8".to_owned()),
+            ("version", "1.0".to_owned()),
+            ("trade_no", trade_no.to_owned()),
+            ("out_trade_no", self.out_trade_no.clone()),
+            ("seller_id", crate::notify::SELLER_ID.to_owned()),
+            ("trade_status", self.status.as_str().to_owned()),
+            ("total_amount", self.total.to_string()),
+            ("gmt_create", self.created_at.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        if let Some(subject) = &self.subject {
+            params.insert("subject".to_owned(), subject.clone());
+        }
+        if let Some(buyer) = &self.buyer {
+            for (k, v) in [
+                ("buyer_id", buyer.user_id.clone()),
+                ("buyer_logon_id", buyer.logon_id.clone()),
+                ("receipt_amount", self.total.to_string()),
+                ("buyer_pay_amount", self.total.to_string()),
+                ("invoice_amount", self.total.to_string()),
+                ("gmt_payment", buyer.paid_at.to_string()),
+            ] {
+                params.insert(k.to_owned(), v);
+            }
+        }
+        if let Some(closed_at) = self.closed_at {
+            params.insert("gmt_close".to_owned(), closed_at.to_string());
+        }
+        for (k, v) in extra {
+            params.insert((*k).to_owned(), v.clone());
+        }
+        Some((url, params))
+    }
+
+    /// Closes the trade now.
+    fn close(&mut self) {
+        self.status = TradeStatus::TradeClosed;
+        self.closed_at = Some(DateTime::now());
     }
 
     /// What was refunded: the refunds, or all of it after a cancel that
@@ -231,7 +292,24 @@ impl State {
             });
         }
         trade.pay(Buyer::simulated(None));
-        Ok(trade.info(&trade_no))
+        let info = trade.info(&trade_no);
+        let notification = trade.notification(&trade_no, &[]);
+        self.notify_of(notification);
+        Ok(info)
+    }
+
+    /// Queues a trade's notification, if it has a `notify_url`.
+    fn notify_of(&mut self, notification: Option<(String, BTreeMap<String, String>)>) {
+        if let Some((url, params)) = notification {
+            self.notify(url, params);
+        }
+    }
+
+    /// A new trade, keeping the request's `notify_url`.
+    fn new_trade(&self, out_trade_no: &str, total: Money, subject: Option<&str>) -> Trade {
+        let mut trade = Trade::new(out_trade_no, total, subject);
+        trade.notify_url = self.notify_url.clone();
+        trade
     }
 
     /// What precreate, create and pay answer for an `out_trade_no` already
@@ -265,7 +343,7 @@ impl State {
             Some(Ok(trade_no)) => trade_no,
             None => {
                 let trade_no = self.next_trade_no();
-                let trade = Trade::new(
+                let trade = self.new_trade(
                     &request.out_trade_no,
                     request.total_amount,
                     request.subject.as_deref(),
@@ -296,7 +374,7 @@ impl State {
             Some(Ok(trade_no)) => trade_no,
             None => {
                 let trade_no = self.next_trade_no();
-                let trade = Trade::new(
+                let trade = self.new_trade(
                     &request.out_trade_no,
                     request.total_amount,
                     Some(&request.subject),
@@ -325,7 +403,7 @@ impl State {
             Some(Ok(trade_no)) => trade_no,
             None => {
                 let trade_no = self.next_trade_no();
-                let trade = Trade::new(
+                let trade = self.new_trade(
                     &request.out_trade_no,
                     request.total_amount,
                     Some(&request.subject),
@@ -347,6 +425,8 @@ impl State {
         node.buyer_pay_amount = Some(trade.total);
         node.invoice_amount = Some(trade.total);
         node.gmt_payment = Some(buyer.paid_at);
+        let notification = trade.notification(node.trade_no.as_deref().unwrap_or_default(), &[]);
+        self.notify_of(notification);
         Some(node)
     }
 
@@ -430,7 +510,7 @@ impl State {
         };
         // Refunded in full: the trade closes (TRADE_CLOSED: 支付完成后全额退款).
         if refunded == trade.total {
-            trade.status = TradeStatus::TradeClosed;
+            trade.close();
         }
         let now = DateTime::now();
         let mut node = AlipayTradeRefundResponse::success();
@@ -443,6 +523,7 @@ impl State {
         node.fund_change = Some("Y".to_owned());
         node.refund_fee = Some(refunded);
         node.gmt_refund_pay = Some(now);
+        let out_request_no_sent = out_request_no.clone();
         trade.refunds.insert(
             out_request_no,
             Refund {
@@ -452,6 +533,18 @@ impl State {
                 answer: Some(node.clone()),
             },
         );
+        // The refund's notification: the trade as it now stands, with the
+        // total refunded, the refund's number and time (with milliseconds,
+        // as Alipay sends gmt_refund).
+        let notification = trade.notification(
+            node.trade_no.as_deref().unwrap_or_default(),
+            &[
+                ("refund_fee", refunded.to_string()),
+                ("out_biz_no", out_request_no_sent),
+                ("gmt_refund", format!("{now}.000")),
+            ],
+        );
+        self.notify_of(notification);
         Some(node)
     }
 
@@ -501,10 +594,12 @@ impl State {
         if trade.status != TradeStatus::WaitBuyerPay {
             return refuse("ACQ.TRADE_STATUS_ERROR");
         }
-        trade.status = TradeStatus::TradeClosed;
+        trade.close();
         let mut node = AlipayTradeCloseResponse::success();
-        node.trade_no = Some(trade_no);
         node.out_trade_no = Some(trade.out_trade_no.clone());
+        let notification = trade.notification(&trade_no, &[]);
+        node.trade_no = Some(trade_no);
+        self.notify_of(notification);
         node
     }
 
@@ -537,11 +632,25 @@ impl State {
             (None, _) if trade.refunds.is_empty() => Action::Close,
             (None, _) => return refuse("ACQ.REASON_TRADE_REFUND_FEE_ERR"),
         };
-        trade.status = TradeStatus::TradeClosed;
+        // A resend, or a cancel of a trade already closed, changes nothing,
+        // so notifies nothing.
+        let already = trade.cancelled.is_some() || trade.status == TradeStatus::TradeClosed;
+        if !already {
+            trade.close();
+        }
         trade.cancelled = Some(action.clone());
-        node.trade_no = Some(trade_no);
         node.out_trade_no = Some(trade.out_trade_no.clone());
+        let notification = if already {
+            None
+        } else if action == Action::Refund {
+            let refunded = trade.refunded().to_string();
+            trade.notification(&trade_no, &[("refund_fee", refunded)])
+        } else {
+            trade.notification(&trade_no, &[])
+        };
+        node.trade_no = Some(trade_no);
         node.action = Some(action);
+        self.notify_of(notification);
         node
     }
 }
