@@ -36,152 +36,220 @@ pub mod common;
 #[rustfmt::skip]
 pub mod types;
 /// `alipay.data.dataservice.bill.downloadurl.query`: 查询对账单下载地址
+#[cfg(feature = "data")]
 #[rustfmt::skip]
 pub mod alipay_data_dataservice_bill_downloadurl_query;
 /// `alipay.fund.coupon.operation.query`: 红包明细查询接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_operation_query;
 /// `alipay.fund.coupon.order.agreement.pay`: 红包协议支付接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_order_agreement_pay;
 /// `alipay.fund.coupon.order.app.pay`: 红包无线支付接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_order_app_pay;
 /// `alipay.fund.coupon.order.disburse`: 红包打款接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_order_disburse;
 /// `alipay.fund.coupon.order.page.pay`: 红包页面支付接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_order_page_pay;
 /// `alipay.fund.coupon.order.refund`: 红包退回接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_coupon_order_refund;
 /// `alipay.fund.trans.common.query`: 转账业务单据查询接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_trans_common_query;
 /// `alipay.fund.trans.order.query`: 查询转账订单接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_trans_order_query;
 /// `alipay.fund.trans.refund`: 资金退回接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_trans_refund;
 /// `alipay.fund.trans.uni.transfer`: 单笔转账接口
+#[cfg(feature = "fund")]
 #[rustfmt::skip]
 pub mod alipay_fund_trans_uni_transfer;
 /// `alipay.trade.app.pay`: app支付接口2.0
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_app_pay;
 /// `alipay.trade.cancel`: 统一收单交易撤销接口
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_cancel;
 /// `alipay.trade.close`: 统一收单交易关闭接口
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_close;
 /// `alipay.trade.create`: 统一收单交易创建接口
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_create;
 /// `alipay.trade.fastpay.refund.query`: 统一收单交易退款查询
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_fastpay_refund_query;
 /// `alipay.trade.page.pay`: 统一收单下单并支付页面接口
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_page_pay;
 /// `alipay.trade.pay`: 统一收单交易支付接口
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_pay;
 /// `alipay.trade.precreate`: 统一收单线下交易预创建
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_precreate;
 /// `alipay.trade.query`: 统一收单线下交易查询
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_query;
 /// `alipay.trade.refund`: 统一收单交易退款接口
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_refund;
 /// `alipay.trade.wap.pay`: 手机网站支付接口2.0
+#[cfg(feature = "trade")]
 #[rustfmt::skip]
 pub mod alipay_trade_wap_pay;
 /// Every method name in this crate, sorted.
 pub const METHODS: &[&str] = &[
+    #[cfg(feature = "data")]
     "alipay.data.dataservice.bill.downloadurl.query",
+    #[cfg(feature = "fund")]
     "alipay.fund.coupon.operation.query",
+    #[cfg(feature = "fund")]
     "alipay.fund.coupon.order.agreement.pay",
+    #[cfg(feature = "fund")]
     "alipay.fund.coupon.order.app.pay",
+    #[cfg(feature = "fund")]
     "alipay.fund.coupon.order.disburse",
+    #[cfg(feature = "fund")]
     "alipay.fund.coupon.order.page.pay",
+    #[cfg(feature = "fund")]
     "alipay.fund.coupon.order.refund",
+    #[cfg(feature = "fund")]
     "alipay.fund.trans.common.query",
+    #[cfg(feature = "fund")]
     "alipay.fund.trans.order.query",
+    #[cfg(feature = "fund")]
     "alipay.fund.trans.refund",
+    #[cfg(feature = "fund")]
     "alipay.fund.trans.uni.transfer",
+    #[cfg(feature = "trade")]
     "alipay.trade.app.pay",
+    #[cfg(feature = "trade")]
     "alipay.trade.cancel",
+    #[cfg(feature = "trade")]
     "alipay.trade.close",
+    #[cfg(feature = "trade")]
     "alipay.trade.create",
+    #[cfg(feature = "trade")]
     "alipay.trade.fastpay.refund.query",
+    #[cfg(feature = "trade")]
     "alipay.trade.page.pay",
+    #[cfg(feature = "trade")]
     "alipay.trade.pay",
+    #[cfg(feature = "trade")]
     "alipay.trade.precreate",
+    #[cfg(feature = "trade")]
     "alipay.trade.query",
+    #[cfg(feature = "trade")]
     "alipay.trade.refund",
+    #[cfg(feature = "trade")]
     "alipay.trade.wap.pay",
 ];
 /// Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this crate, in the order of `METHODS`.
 #[rustfmt::skip]
 pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
+    #[cfg(not(any(feature = "data", feature = "fund", feature = "trade")))]
+    let _ = visitor;
+    #[cfg(feature = "data")]
     visitor
         .visit_server::<
             alipay_data_dataservice_bill_downloadurl_query::AlipayDataDataserviceBillDownloadurlQueryRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_server::<
             alipay_fund_coupon_operation_query::AlipayFundCouponOperationQueryRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_server::<
             alipay_fund_coupon_order_agreement_pay::AlipayFundCouponOrderAgreementPayRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_sdk::<
             alipay_fund_coupon_order_app_pay::AlipayFundCouponOrderAppPayRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_server::<
             alipay_fund_coupon_order_disburse::AlipayFundCouponOrderDisburseRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_page::<
             alipay_fund_coupon_order_page_pay::AlipayFundCouponOrderPagePayRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_server::<
             alipay_fund_coupon_order_refund::AlipayFundCouponOrderRefundRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_server::<
             alipay_fund_trans_common_query::AlipayFundTransCommonQueryRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor
         .visit_server::<
             alipay_fund_trans_order_query::AlipayFundTransOrderQueryRequest,
         >();
+    #[cfg(feature = "fund")]
     visitor.visit_server::<alipay_fund_trans_refund::AlipayFundTransRefundRequest>();
+    #[cfg(feature = "fund")]
     visitor
         .visit_server::<
             alipay_fund_trans_uni_transfer::AlipayFundTransUniTransferRequest,
         >();
+    #[cfg(feature = "trade")]
     visitor.visit_sdk::<alipay_trade_app_pay::AlipayTradeAppPayRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_server::<alipay_trade_cancel::AlipayTradeCancelRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_server::<alipay_trade_close::AlipayTradeCloseRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_server::<alipay_trade_create::AlipayTradeCreateRequest>();
+    #[cfg(feature = "trade")]
     visitor
         .visit_server::<
             alipay_trade_fastpay_refund_query::AlipayTradeFastpayRefundQueryRequest,
         >();
+    #[cfg(feature = "trade")]
     visitor.visit_page::<alipay_trade_page_pay::AlipayTradePagePayRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_server::<alipay_trade_pay::AlipayTradePayRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_server::<alipay_trade_precreate::AlipayTradePrecreateRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_server::<alipay_trade_query::AlipayTradeQueryRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_server::<alipay_trade_refund::AlipayTradeRefundRequest>();
+    #[cfg(feature = "trade")]
     visitor.visit_page::<alipay_trade_wap_pay::AlipayTradeWapPayRequest>();
 }

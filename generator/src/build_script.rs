@@ -216,6 +216,8 @@ impl Builder {
                 return Err(Error::Specs(problems));
             }
             api.methods.retain(|m| wanted.contains(&m.name));
+            // Only the shared types the selected methods use.
+            crate::features::Usage::of(&api, false).prune(&mut api);
         }
         Ok(api)
     }

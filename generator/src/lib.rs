@@ -30,6 +30,7 @@ pub mod build_script;
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod features;
 pub mod ir;
 pub mod load;
 pub mod naming;
@@ -153,6 +154,36 @@ pub fn render(spec_root: &Path) -> Result<BTreeMap<String, String>, Error> {
 /// In [`Mode::Check`] nothing is written and [`Error::Stale`] says what would
 /// change. On a spec error nothing is written either.
 pub fn generate(spec_root: &Path, out_dir: &Path, mode: Mode) -> Result<Report, Error> {
-    let files = render(spec_root)?;
+    let sources = load::read_sources(spec_root)?;
+    let api = check_sources(&sources).map_err(Error::Specs)?;
+    let mut files = emit::render(&api);
+    add_manifest(out_dir, &api, &mut files)?;
     write::write(out_dir, &files, mode)
+}
+
+/// Adds the crate's `Cargo.toml` to `files`, if `out_dir` has one: its
+/// hand-written part (package, dependencies) kept, its `[features]` section
+/// (one feature per product group, see [`features`]) generated, so it is
+/// written only when changed and checked for freshness like the sources.
+///
+/// # Errors
+///
+/// [`Error::Io`] if the existing `Cargo.toml` cannot be read.
+pub fn add_manifest(
+    out_dir: &Path,
+    api: &ir::Api,
+    files: &mut BTreeMap<String, String>,
+) -> Result<(), Error> {
+    let path = out_dir.join("Cargo.toml");
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error(&path, "read the crate manifest", e)),
+    };
+    let section = features::manifest_section(api);
+    files.insert(
+        "Cargo.toml".to_owned(),
+        features::splice_manifest(&existing, &section),
+    );
+    Ok(())
 }

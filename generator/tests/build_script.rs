@@ -217,3 +217,25 @@ fn starting_from_no_specs_needs_a_spec_directory() {
         .unwrap();
     assert!(report.written);
 }
+
+#[test]
+fn a_selection_gets_only_the_shared_types_its_methods_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = Builder::new()
+        .methods(["alipay.fund.trans.uni.transfer", "alipay.fund.trans.refund"])
+        .out_dir(dir.path())
+        .emit_rerun_if_changed(false)
+        .generate()
+        .unwrap();
+    let text = fs::read_to_string(&report.path).unwrap();
+    // Used by alipay.fund.trans.uni.transfer, directly and through Participant.
+    assert!(text.contains("pub struct Participant {"));
+    assert!(text.contains("pub struct BankcardExtInfo {"));
+    // Used only by alipay.trade.* methods.
+    assert!(!text.contains("pub struct GoodsDetail {"));
+    assert!(!text.contains("pub struct TradeFundBill {"));
+    assert!(
+        !text.contains("cfg(feature"),
+        "a build script's file has no feature gates: its selection is the gate"
+    );
+}

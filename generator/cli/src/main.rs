@@ -212,7 +212,8 @@ fn generate_all(specs: &Path, out: &Path, docs_out: Option<&Path>, check: bool) 
         })
         .map_err(docs::Error::from)
         .and_then(|api| {
-            let crate_files = alipay_codegen::emit::render(&api);
+            let mut crate_files = alipay_codegen::emit::render(&api);
+            alipay_codegen::add_manifest(out, &api, &mut crate_files)?;
             let pages = match docs_out {
                 Some(dir) => Some((dir, docs::render(&api, &Templates::builtin())?)),
                 None => None,

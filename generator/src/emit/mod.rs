@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::features::{self, Usage};
 use crate::ir::{Api, Common, EnumDef, Field, Method, RuleKind};
 use crate::naming::ident;
 use crate::spec::ExampleKind;
@@ -26,6 +27,7 @@ const TOOL: &str = concat!("alipay-codegen ", env!("CARGO_PKG_VERSION"));
 /// crate directory (`src/lib.rs`, `src/alipay_fund_trans_refund.rs`, …).
 pub fn render(api: &Api) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
+    let usage = Usage::of(api, true);
     files.insert("src/lib.rs".to_owned(), file("all specs", || lib(api)));
     files.insert(
         "src/common.rs".to_owned(),
@@ -34,7 +36,7 @@ pub fn render(api: &Api) -> BTreeMap<String, String> {
     if !api.types.is_empty() || !api.enums.is_empty() {
         files.insert(
             "src/types.rs".to_owned(),
-            file(&api.common.file, || types(api)),
+            file(&api.common.file, || types(api, Some(&usage))),
         );
     }
     for m in &api.methods {
@@ -83,14 +85,20 @@ fn lib(api: &Api) -> TokenStream {
     let mods = api.methods.iter().map(|m| {
         let module = format_ident!("{}", m.rust.module);
         let d = format!(" `{}`: {}", m.name, docs::prose(&m.title).join(" "));
+        let cfg = method_cfg(m);
         quote! {
             #[doc = #d]
+            #cfg
             #[rustfmt::skip]
             pub mod #module;
         }
     });
-    let names = api.methods.iter().map(|m| &m.name);
-    let registry = for_each_method(api, "crate");
+    let names = api.methods.iter().map(|m| {
+        let name = &m.name;
+        let cfg = method_cfg(m);
+        quote! { #cfg #name }
+    });
+    let registry = for_each_method(api, "crate", true);
     quote! {
         #doc
 
@@ -111,11 +119,19 @@ fn lib(api: &Api) -> TokenStream {
     }
 }
 
+/// The `#[cfg(feature = "…")]` of a method's items in the generated crate.
+fn method_cfg(m: &Method) -> TokenStream {
+    let feature = features::method_feature(&m.name);
+    quote! { #[cfg(feature = #feature)] }
+}
+
 /// `for_each_method`: one `visit` per method, so code that must cover every
 /// method (the workspace's spec-driven tests) needs no list of its own.
-/// `what` names the container in the rustdoc: `crate` or `file`.
-fn for_each_method(api: &Api, what: &str) -> TokenStream {
+/// `what` names the container in the rustdoc: `crate` or `file`; `gated`
+/// puts each visit under its method's feature.
+fn for_each_method(api: &Api, what: &str, gated: bool) -> TokenStream {
     let visits = api.methods.iter().map(|m| {
+        let cfg = gated.then(|| method_cfg(m));
         let module = format_ident!("{}", m.rust.module);
         let request = ident(&m.request.rust_name);
         let hook = match m.call {
@@ -123,10 +139,19 @@ fn for_each_method(api: &Api, what: &str) -> TokenStream {
             crate::spec::Call::Page => format_ident!("visit_page"),
             crate::spec::Call::Sdk => format_ident!("visit_sdk"),
         };
-        quote! { visitor.#hook::<#module::#request>(); }
+        quote! { #cfg visitor.#hook::<#module::#request>(); }
     });
-    // A spec set without methods still compiles without warnings.
-    let unused = api.methods.is_empty().then(|| quote! { let _ = visitor; });
+    // A spec set without methods, or a build without any feature, still
+    // compiles without warnings.
+    let unused = if api.methods.is_empty() {
+        Some(quote! { let _ = visitor; })
+    } else if gated {
+        let all = features::all(api);
+        let names = all.iter();
+        Some(quote! { #[cfg(not(any(#(feature = #names),*)))] let _ = visitor; })
+    } else {
+        None
+    };
     let doc = format!(
         " Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this {what}, in the order of `METHODS`."
     );
@@ -307,21 +332,31 @@ fn allowed_values(enums: &[EnumDef], name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn types(api: &Api) -> TokenStream {
+/// The shared types; with `usage`, each under the features that use it.
+fn types(api: &Api, usage: Option<&Usage>) -> TokenStream {
     let values = |name: &str| allowed_values(&api.enums, name);
+    let type_cfg = |name: &str| {
+        usage
+            .and_then(|u| u.types.get(name))
+            .map(features::cfg)
+            .unwrap_or_default()
+    };
     let validators = api
         .types
         .iter()
         .filter(|t| t.validated)
-        .map(|t| validate::emit(t, &[], &values));
+        .map(|t| features::gate(&type_cfg(&t.name), validate::emit(t, &[], &values)));
     let structs = api
         .types
         .iter()
-        .map(|t| object::emit(t, &[], &[], Home::Types));
-    let enums = api
-        .enums
-        .iter()
-        .map(|e| enums::emit(&enums::values_enum(e)));
+        .map(|t| features::gate(&type_cfg(&t.name), object::emit(t, &[], &[], Home::Types)));
+    let enums = api.enums.iter().map(|e| {
+        let cfg = usage
+            .and_then(|u| u.enums.get(&e.rust_name))
+            .map(features::cfg)
+            .unwrap_or_default();
+        features::gate(&cfg, enums::emit(&enums::values_enum(e)))
+    });
     quote! {
         //! Nested object types shared by several methods.
                 #(#structs)*
@@ -546,7 +581,7 @@ pub fn render_single(api: &Api) -> String {
     let body = || {
         let common = common(&api.common);
         let types = (!api.types.is_empty() || !api.enums.is_empty()).then(|| {
-            let t = types(api);
+            let t = types(api, None);
             quote! { pub mod types { #t } }
         });
         let mods = api.methods.iter().map(|m| {
@@ -555,7 +590,7 @@ pub fn render_single(api: &Api) -> String {
             quote! { pub mod #module { #t } }
         });
         let names = api.methods.iter().map(|m| &m.name);
-        let registry = for_each_method(api, "file");
+        let registry = for_each_method(api, "file", false);
         quote! {
             pub mod common { #common }
             #types

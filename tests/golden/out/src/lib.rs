@@ -17,24 +17,43 @@ pub mod common;
 #[rustfmt::skip]
 pub mod types;
 /// `golden.every.type`: 全类型
+#[cfg(feature = "golden-every")]
 #[rustfmt::skip]
 pub mod golden_every_type;
 /// `golden.naming.obstacle`: 命名障碍赛
+#[cfg(feature = "golden-naming")]
 #[rustfmt::skip]
 pub mod golden_naming_obstacle;
 /// `golden.recursion`: 递归类型
+#[cfg(feature = "golden-recursion")]
 #[rustfmt::skip]
 pub mod golden_recursion;
 /// Every method name in this crate, sorted.
 pub const METHODS: &[&str] = &[
+    #[cfg(feature = "golden-every")]
     "golden.every.type",
+    #[cfg(feature = "golden-naming")]
     "golden.naming.obstacle",
+    #[cfg(feature = "golden-recursion")]
     "golden.recursion",
 ];
 /// Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this crate, in the order of `METHODS`.
 #[rustfmt::skip]
 pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {
+    #[cfg(
+        not(
+            any(
+                feature = "golden-every",
+                feature = "golden-naming",
+                feature = "golden-recursion"
+            )
+        )
+    )]
+    let _ = visitor;
+    #[cfg(feature = "golden-every")]
     visitor.visit_server::<golden_every_type::GoldenEveryTypeRequest>();
+    #[cfg(feature = "golden-naming")]
     visitor.visit_server::<golden_naming_obstacle::GoldenNamingObstacleRequest>();
+    #[cfg(feature = "golden-recursion")]
     visitor.visit_server::<golden_recursion::GoldenRecursionRequest>();
 }
