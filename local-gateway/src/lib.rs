@@ -80,6 +80,16 @@
 //!   answer, `TRADE_FINISHED` before `TRADE_SUCCESS`, a tampered
 //!   signature); [`LocalGateway::notifications`] lists every delivery with
 //!   the merchant's answer.
+//! - It serves **bills**: `alipay.data.dataservice.bill.downloadurl.query`
+//!   (`bill_type` `trade`, a day `yyyy-MM-dd` or a month `yyyy-MM`, Beijing
+//!   time) answers a link on the gateway,
+//!   `{gateway}/bill/downloadBillFile.resource?…&token=…`, to a zip of the
+//!   two GBK CSV files Alipay's bill holds (业务明细 and 业务明细(汇总)): one
+//!   row per payment and one per refund the gateway processed in that
+//!   period, with Alipay's columns, markers and totals. The link is valid
+//!   30 seconds, as Alipay's ([`LocalGateway::set_bill_link_validity`]); an
+//!   unknown link is answered `404`, an expired one `410`. Unlike Alipay
+//!   (T+1), today's bill is served too, as processed so far.
 //!
 //! State lives in memory and goes away with the gateway; the server stops
 //! when the [`LocalGateway`] is dropped.
@@ -168,6 +178,7 @@
 //! # }
 //! ```
 
+mod bill_file;
 mod control;
 mod nodes;
 mod notify;
@@ -566,6 +577,15 @@ impl LocalGateway {
     /// refunded. `None` if there is none.
     pub fn trade(&self, out_trade_no: &str) -> Option<TradeInfo> {
         self.shared.lock().trade_info(out_trade_no)
+    }
+
+    /// How long a bill link answered by
+    /// `alipay.data.dataservice.bill.downloadurl.query` stays valid, from now
+    /// on: 30 seconds unless set, as Alipay documents (获取连接后30秒后未下载，
+    /// 链接地址失效); shorter to test expiry without waiting, longer to
+    /// download by hand. It applies to links answered before too.
+    pub fn set_bill_link_validity(&self, validity: Duration) {
+        self.shared.lock().bills.validity = validity;
     }
 
     /// Queues a fault for the next HTTP request that has none yet: faults

@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::nodes::{self, node_key};
 use crate::state::Method as Plugin;
-use crate::{Fault, Shared, control, notify, validate};
+use crate::{Fault, Shared, bill_file, control, notify, validate};
 
 /// The only path served.
 pub(crate) const PATH: &str = "/gateway.do";
@@ -99,6 +99,9 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         let events = shared.lock().take_outbox();
         notify::dispatch(&shared, events).await;
         return Ok(response);
+    }
+    if parts.uri.path().starts_with(bill_file::PREFIX) {
+        return Ok(bill_file::serve(&shared, &parts.method, &parts.uri));
     }
     shared.request_count.fetch_add(1, Ordering::SeqCst);
     let fault = shared.lock().faults.pop_front();

@@ -16,11 +16,15 @@
 //! scope for `alipay.fund.coupon.order.refund` (its document says only
 //! "不可重复"); it is scoped per red packet (`auth_no`) like its siblings.
 
+mod bills;
 mod trades;
 mod transfers;
 
+pub(crate) use bills::{Bills, Download};
+
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+use alipay_api::alipay_data_dataservice_bill_downloadurl_query::AlipayDataDataserviceBillDownloadurlQueryResponse;
 use alipay_api::alipay_fund_coupon_operation_query::{
     AlipayFundCouponOperationQueryRequest, AlipayFundCouponOperationQueryResponse, OperationType,
     Status as OperationStatus,
@@ -125,6 +129,7 @@ impl_node!(
     AlipayFundTransUniTransferResponse,
     AlipayFundTransCommonQueryResponse,
     AlipayFundTransOrderQueryResponse,
+    AlipayDataDataserviceBillDownloadurlQueryResponse,
 );
 
 /// The methods with a plug-in. `alipay.trade.page.pay`, `wap.pay` and
@@ -146,6 +151,7 @@ pub(crate) enum Method {
     UniTransfer,
     TransCommonQuery,
     TransOrderQuery,
+    BillDownloadurlQuery,
 }
 
 impl Method {
@@ -166,6 +172,9 @@ impl Method {
             api::alipay_fund_trans_uni_transfer::METHOD => Method::UniTransfer,
             api::alipay_fund_trans_common_query::METHOD => Method::TransCommonQuery,
             api::alipay_fund_trans_order_query::METHOD => Method::TransOrderQuery,
+            api::alipay_data_dataservice_bill_downloadurl_query::METHOD => {
+                Method::BillDownloadurlQuery
+            }
             _ => return None,
         })
     }
@@ -197,6 +206,7 @@ impl Method {
             Method::UniTransfer => answer!(uni_transfer?),
             Method::TransCommonQuery => answer!(trans_common_query),
             Method::TransOrderQuery => answer!(trans_order_query),
+            Method::BillDownloadurlQuery => answer!(bill_downloadurl_query),
         })
     }
 }
@@ -287,6 +297,8 @@ pub(crate) struct State {
     /// Notifications recorded by the plug-ins, not yet dispatched.
     outbox: Vec<Event>,
     pub(crate) deliveries: Vec<Delivery>,
+    /// The bill links answered.
+    pub(crate) bills: Bills,
 }
 
 impl State {

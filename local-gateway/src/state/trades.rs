@@ -29,6 +29,7 @@ use alipay_api::alipay_trade_refund::{AlipayTradeRefundRequest, AlipayTradeRefun
 use alipay_runtime::{DateTime, Money};
 
 use super::{Node, State, refuse};
+use crate::bill_file::Entry;
 use crate::{PayError, TradeInfo, TradeStatus};
 
 /// The simulated buyer: a test account's user id (2088 and twelve digits, as
@@ -652,5 +653,40 @@ impl State {
         node.action = Some(action);
         self.notify_of(notification);
         node
+    }
+}
+
+impl State {
+    /// Every payment and every refund on the books, one entry each, for the
+    /// bills (in no order).
+    pub(super) fn bill_entries(&self) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        for (trade_no, trade) in &self.trades {
+            let Some(buyer) = &trade.buyer else { continue };
+            let entry = |refund: Option<String>, amount: Money, completed: DateTime| Entry {
+                trade_no: trade_no.clone(),
+                out_trade_no: trade.out_trade_no.clone(),
+                refund,
+                subject: trade.subject.clone().unwrap_or_default(),
+                created: trade.created_at,
+                completed,
+                buyer_logon_id: buyer.logon_id.clone(),
+                amount,
+            };
+            entries.push(entry(None, trade.total, buyer.paid_at));
+            for (out_request_no, refund) in &trade.refunds {
+                entries.push(entry(
+                    Some(out_request_no.clone()),
+                    refund.amount,
+                    refund.at,
+                ));
+            }
+            // A cancel that refunded is a refund of the whole, without a
+            // request number of its own.
+            if let (Some(Action::Refund), Some(at)) = (&trade.cancelled, trade.closed_at) {
+                entries.push(entry(Some(String::new()), trade.total, at));
+            }
+        }
+        entries
     }
 }
