@@ -29,8 +29,10 @@
 //!   UTF-8: the one known difference. No source names the files of a month
 //!   bill; they use `yyyyMM` where a day bill has `yyyyMMdd`.
 //! - **The detail file** (业务明细), line by line, as in a bill of
-//!   2019-09-16 quoted verbatim in a third-party test (and in one of
-//!   2017-08-31 quoted in another's comment, which agrees):
+//!   2019-09-16 quoted verbatim in a third-party Java test (and in one of
+//!   2017-08-31 quoted in another project's comment, which agrees; the code
+//!   search that found both did not name their repositories, so they are
+//!   described here rather than linked):
 //!   `#支付宝业务明细查询`, `#账号：[{account}]`,
 //!   `#起始日期：[2019年09月16日 00:00:00]   终止日期：[2019年09月17日 00:00:00]`,
 //!   the start marker [`DETAIL_START`], the header [`DETAIL_COLUMNS`] (also
