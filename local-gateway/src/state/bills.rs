@@ -9,8 +9,9 @@
 //!   get `TYPE_NOT_SUPPORTED`, a code of the method's spec.
 //! - `bill_date` `yyyy-MM-dd` (a day) or `yyyy-MM` (a month), Beijing time,
 //!   as the spec documents both. Anything else, or a period that starts in
-//!   the future, is `INVAILID_ARGUMENTS` ("Illegal parameters"; Alipay also
-//!   answers 参数不合法 for today, <https://cnblogs.com/lyb0103/p/11506974.html>).
+//!   the future, is `INVAILID_ARGUMENTS` ("Illegal parameters"; a merchant's
+//!   blog reports 参数不合法 for today's date,
+//!   <https://cnblogs.com/lyb0103/p/11506974.html>).
 //!   Unlike Alipay, which has a day's bill only from the next morning (T+1),
 //!   the gateway serves the current day and month too, as processed so far:
 //!   a test cannot wait for tomorrow.
