@@ -129,7 +129,8 @@ impl_node!(
 
 /// The methods with a plug-in. `alipay.trade.page.pay`, `wap.pay` and
 /// `app.pay` have none: they are not server calls (the client builds a page
-/// or an order string for the buyer's browser or app).
+/// or an order string for the buyer's browser or app); the cashier
+/// (`crate::cashier`) serves them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
     CouponOrderRefund,
@@ -287,6 +288,8 @@ pub(crate) struct State {
     /// Notifications recorded by the plug-ins, not yet dispatched.
     outbox: Vec<Event>,
     pub(crate) deliveries: Vec<Delivery>,
+    /// What the cashier keeps of each page payment, by `trade_no`.
+    pub(crate) checkouts: HashMap<String, crate::cashier::Checkout>,
 }
 
 impl State {
