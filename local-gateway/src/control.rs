@@ -15,7 +15,7 @@ use hyper::{Method as HttpMethod, Response, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::cashier::{self, OrderStringError};
+use crate::order_string::{self, OrderStringError};
 use crate::{Fault, NotifyFault, PayError, Shared, TradeInfo};
 
 /// Where control paths start.
@@ -265,7 +265,7 @@ fn pay_order_string(shared: &Shared, body: &[u8]) -> Outcome {
                 .to_owned(),
         ));
     };
-    match cashier::pay_order_string(shared, text) {
+    match order_string::pay_order_string(shared, text) {
         Ok(trade) => Ok(trade_json(&trade)),
         Err(e @ OrderStringError::Trade { .. }) => Err((StatusCode::CONFLICT, e.to_string())),
         Err(e) => Err((StatusCode::BAD_REQUEST, e.to_string())),

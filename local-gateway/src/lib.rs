@@ -196,6 +196,7 @@ mod cashier;
 mod control;
 mod nodes;
 mod notify;
+mod order_string;
 mod server;
 mod spec;
 mod state;
@@ -216,8 +217,8 @@ use tokio::task::JoinHandle;
 
 /// The status of a trade, as `alipay.trade.query` answers it.
 pub use alipay_api::alipay_trade_query::TradeStatus;
-pub use cashier::OrderStringError;
 pub use notify::{Delivery, NotifyConfig, NotifyFault, SCHEDULE as NOTIFY_SCHEDULE, SELLER_ID};
+pub use order_string::OrderStringError;
 
 use crate::spec::Specs;
 use crate::state::State;
@@ -590,7 +591,7 @@ impl LocalGateway {
     /// paid, closed, or used with another amount (nothing is paid).
     pub fn pay_order_string(&self, order_string: &str) -> Result<TradeInfo, OrderStringError> {
         let (paid, events) = {
-            let paid = cashier::pay_order_string(&self.shared, order_string);
+            let paid = order_string::pay_order_string(&self.shared, order_string);
             (paid, self.shared.lock().take_outbox())
         };
         for event in events {
