@@ -15,6 +15,7 @@ use hyper::{Method as HttpMethod, Response, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::order_string::{self, OrderStringError};
 use crate::{Fault, NotifyFault, PayError, Shared, TradeInfo};
 
 /// Where control paths start.
@@ -82,7 +83,7 @@ struct PayBody {
 }
 
 const USAGE: &str = "POST /__control/fault, POST /__control/notify_fault, POST /__control/seed, \
-                     POST /__control/pay, GET /__control/state";
+                     POST /__control/pay, POST /__control/pay_order_string, GET /__control/state";
 
 /// Answers one control request.
 pub(crate) fn handle(
@@ -97,8 +98,9 @@ pub(crate) fn handle(
         (&HttpMethod::POST, "notify_fault") => notify_fault(shared, body),
         (&HttpMethod::POST, "seed") => seed(shared, body),
         (&HttpMethod::POST, "pay") => pay(shared, body),
+        (&HttpMethod::POST, "pay_order_string") => pay_order_string(shared, body),
         (&HttpMethod::GET, "state") => Ok(state(shared)),
-        (_, "fault" | "notify_fault" | "seed" | "pay" | "state") => Err((
+        (_, "fault" | "notify_fault" | "seed" | "pay" | "pay_order_string" | "state") => Err((
             StatusCode::METHOD_NOT_ALLOWED,
             format!(
                 "{method} {} is not served; the control endpoints are {USAGE}",
@@ -249,6 +251,24 @@ fn pay(shared: &Shared, body: &[u8]) -> Outcome {
         Ok(trade) => Ok(trade_json(&trade)),
         Err(e @ PayError::UnknownTrade { .. }) => Err((StatusCode::NOT_FOUND, e.to_string())),
         Err(e) => Err((StatusCode::CONFLICT, e.to_string())),
+    }
+}
+
+/// The Alipay app pays an order string (the body, as
+/// `Client::sdk_order_string` made it): `400` for one the gateway refuses or
+/// for another method, `409` for a trade that cannot be paid.
+fn pay_order_string(shared: &Shared, body: &[u8]) -> Outcome {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "the body is not UTF-8; send the order string made by Client::sdk_order_string as is"
+                .to_owned(),
+        ));
+    };
+    match order_string::pay_order_string(shared, text) {
+        Ok(trade) => Ok(trade_json(&trade)),
+        Err(e @ OrderStringError::Trade { .. }) => Err((StatusCode::CONFLICT, e.to_string())),
+        Err(e) => Err((StatusCode::BAD_REQUEST, e.to_string())),
     }
 }
 

@@ -39,8 +39,8 @@
 //!     `alipay.trade.cancel` (closes an unpaid trade, refunds a paid one).
 //!     [`LocalGateway::pay`] (or `POST /__control/pay`) is the buyer paying;
 //!     [`LocalGateway::trade`] shows a trade's status, total and refunds.
-//!     `alipay.trade.page.pay`, `wap.pay` and `app.pay` are not server calls
-//!     and keep the generic answer;
+//!     `alipay.trade.page.pay`, `wap.pay` and `app.pay` are not server calls:
+//!     see the buyer's side below;
 //!   - transfers: `alipay.fund.trans.uni.transfer` (keyed by `out_biz_no`)
 //!     and its queries `alipay.fund.trans.common.query` and
 //!     `alipay.fund.trans.order.query`, by any of its identifiers;
@@ -69,6 +69,23 @@
 //!   message. These are the cases where the outcome of a payment call is
 //!   unknown, the ones worth testing and the ones a real sandbox cannot
 //!   produce.
+//! - It serves **the buyer's side**. A browser submits the page form (or
+//!   opens the URL) the client renders for `alipay.trade.page.pay` or
+//!   `alipay.trade.wap.pay` to the gateway URL; it is checked as a call is,
+//!   and a refusal is an HTML page with Alipay's error text (错误代码
+//!   `invalid-signature` …) that makes no trade. A valid form makes the trade
+//!   (`WAIT_BUYER_PAY`; the same trade again for the same `out_trade_no` and
+//!   amount) and redirects to its cashier page, `/cashier/{trade_no}`
+//!   (precreate's `qr_code`, `/qr/{trade_no}`, opens it too): the order's
+//!   subject, amount and number, a pay and a cancel button. Paying is
+//!   [`LocalGateway::pay`] (the notification goes out), then a redirect to
+//!   `return_url` with the signed return parameters Alipay sends
+//!   (`method=alipay.trade.page.pay.return`, …; verify them with
+//!   `alipay_runtime::notify::page_return`), or a "paid" page without one;
+//!   cancelling leaves the trade unpaid. [`LocalGateway::pay_order_string`]
+//!   (or `POST /__control/pay_order_string`) pays an app's order string
+//!   (`alipay.trade.app.pay`) as the Alipay app would. The buyer's requests
+//!   are not counted and take no fault.
 //! - It delivers **trade notifications**: when a
 //!   trade made by a request with a `notify_url` is paid, closed, refunded
 //!   or cancelled, it POSTs a signed `trade_status_sync` form there (signed
@@ -131,6 +148,13 @@
 //!   trade (`{"trade_no", "out_trade_no", "trade_status", "total_amount",
 //!   "refunded", "buyer_user_id"}`); `404` for an unknown trade, `409` for
 //!   one already paid or closed.
+//! - `POST /__control/pay_order_string` is the Alipay app paying an order
+//!   string, as [`LocalGateway::pay_order_string`]: the body is the order
+//!   string as `Client::sdk_order_string` made it, answered with the trade
+//!   as `POST /__control/pay` answers it; `400` with a message for one the
+//!   gateway refuses (signature, app id, timestamp, `biz_content`) or another
+//!   method, `409` for an `out_trade_no` already paid, closed or used with
+//!   another amount.
 //! - `GET /__control/state` answers `{"app_id", "request_count",
 //!   "pending_faults", "methods", "refunded": {id: amount}, "trades": […],
 //!   "notifications": […]}`, each trade as `POST /__control/pay` answers it,
@@ -179,9 +203,11 @@
 //! ```
 
 mod bill_file;
+mod cashier;
 mod control;
 mod nodes;
 mod notify;
+mod order_string;
 mod server;
 mod spec;
 mod state;
@@ -203,6 +229,7 @@ use tokio::task::JoinHandle;
 /// The status of a trade, as `alipay.trade.query` answers it.
 pub use alipay_api::alipay_trade_query::TradeStatus;
 pub use notify::{Delivery, NotifyConfig, NotifyFault, SCHEDULE as NOTIFY_SCHEDULE, SELLER_ID};
+pub use order_string::OrderStringError;
 
 use crate::spec::Specs;
 use crate::state::State;
@@ -554,6 +581,30 @@ impl LocalGateway {
         };
         // Nothing to answer first here: every notification goes to the
         // background, `BeforeAnswer` included.
+        for event in events {
+            notify::spawn(&self.shared, event, 1);
+        }
+        paid
+    }
+
+    /// The Alipay app pays an order string made by
+    /// `Client::sdk_order_string` for `alipay.trade.app.pay`: it is checked
+    /// as a call is (signature, app id, timestamp, `biz_content`), then its
+    /// trade is made (or found again, still waiting) and paid, and the
+    /// trade notification goes to its `notify_url`.
+    /// `POST /__control/pay_order_string` does the same over HTTP.
+    ///
+    /// # Errors
+    ///
+    /// [`OrderStringError::Refused`] for an order string the gateway refuses
+    /// (nothing is created), [`OrderStringError::NotAppPay`] for another
+    /// method, [`OrderStringError::Trade`] if its `out_trade_no` is already
+    /// paid, closed, or used with another amount (nothing is paid).
+    pub fn pay_order_string(&self, order_string: &str) -> Result<TradeInfo, OrderStringError> {
+        let (paid, events) = {
+            let paid = order_string::pay_order_string(&self.shared, order_string);
+            (paid, self.shared.lock().take_outbox())
+        };
         for event in events {
             notify::spawn(&self.shared, event, 1);
         }

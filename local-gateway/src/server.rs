@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::nodes::{self, node_key};
 use crate::state::Method as Plugin;
-use crate::{Fault, Shared, bill_file, control, notify, validate};
+use crate::{Fault, Shared, bill_file, cashier, control, notify, validate};
 
 /// The only path served.
 pub(crate) const PATH: &str = "/gateway.do";
@@ -63,12 +63,12 @@ pub(crate) struct Reply {
     /// `<method>_response` or `error_response`.
     key: String,
     /// The node's compact JSON.
-    node: String,
+    pub(crate) node: String,
     /// Whether `sign` goes with it. Alipay does not sign the answer to an
     /// unknown `app_id` (it has no key pair for it).
     signed: bool,
     /// Why a request was refused, for the log (never a secret).
-    detail: Option<String>,
+    pub(crate) detail: Option<String>,
 }
 
 impl Reply {
@@ -102,6 +102,9 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     }
     if parts.uri.path().starts_with(bill_file::PREFIX) {
         return Ok(bill_file::serve(&shared, &parts.method, &parts.uri));
+    }
+    if let Some(response) = cashier::route(&shared, &parts, &body).await {
+        return Ok(response);
     }
     shared.request_count.fetch_add(1, Ordering::SeqCst);
     let fault = shared.lock().faults.pop_front();
@@ -215,7 +218,7 @@ fn unprocessed(params: &BTreeMap<String, String>, node: String) -> Reply {
     Reply::signed(key, node)
 }
 
-fn non_empty<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
+pub(crate) fn non_empty<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
     params
         .get(key)
         .map(String::as_str)
@@ -251,9 +254,53 @@ fn gateway_error(sub_code: &str) -> Reply {
 const INVALID_SIGNATURE_MSG: &str =
     "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：";
 
+/// A request that passed every check of [`check`]: its method, the key of
+/// its node and its `biz_content`, valid against the method's spec.
+pub(crate) struct Checked<'a> {
+    /// The method's name.
+    pub(crate) name: &'a str,
+    /// `<method>_response`.
+    pub(crate) key: String,
+    /// The method's spec.
+    pub(crate) method: &'a alipay_codegen::ir::Method,
+    /// `biz_content` as sent (`{}` when absent).
+    pub(crate) biz_text: &'a str,
+    /// `biz_content` parsed.
+    pub(crate) biz: serde_json::Value,
+}
+
 /// Checks the public parameters and the signature in the gateway's order,
 /// then validates `biz_content` against the method's spec and answers it:
 /// with the method's plug-in if it has one, else with the spec's success.
+fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
+    let Checked {
+        name,
+        key,
+        method,
+        biz_text,
+        biz,
+    } = match check(shared, params) {
+        Ok(checked) => checked,
+        Err(reply) => return reply,
+    };
+    let plugin = Plugin::from_name(name).filter(|_| shared.options.plugins);
+    if let Some(plugin) = plugin {
+        let mut state = shared.lock();
+        state.notify_url = non_empty(params, "notify_url").map(str::to_owned);
+        return match plugin.process(&mut state, biz_text) {
+            Some(node) => Reply::signed(key, node),
+            None => Reply::signed(key, nodes::invalid_parameter(method))
+                .because("refused by the method's business rules"),
+        };
+    }
+    let object = biz.as_object().cloned().unwrap_or_default();
+    Reply::signed(key.clone(), nodes::success(&shared.specs, method, &object))
+}
+
+/// The checks every request goes through, in the gateway's order: the
+/// public parameters, the app id, the timestamp, the signature, the method,
+/// then `biz_content` against the method's spec. The cashier runs the same
+/// checks on the forms a browser submits.
 ///
 /// Refusals of a request that names a method go under that method's key, as
 /// Alipay places them: an invalid signature
@@ -264,7 +311,10 @@ const INVALID_SIGNATURE_MSG: &str =
 /// unsigned (<https://github.com/shadowsocks/shadowsocks-manager/issues/139>:
 /// the SDK then fails on the missing `sign`), and invalid business
 /// parameters (see [`nodes::invalid_parameter`]).
-fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
+pub(crate) fn check<'a>(
+    shared: &'a Shared,
+    params: &'a BTreeMap<String, String>,
+) -> Result<Checked<'a>, Reply> {
     let required = [
         ("method", "isv.missing-method"),
         ("sign", "isv.missing-signature"),
@@ -275,33 +325,35 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
     ];
     for (key, sub_code) in required {
         if non_empty(params, key).is_none() {
-            return gateway_error(sub_code);
+            return Err(gateway_error(sub_code));
         }
     }
     let value = |key| non_empty(params, key).unwrap_or_default();
     let name = value("method");
     let key = node_key(name);
     if value("app_id") != shared.config.app_id {
-        return Reply {
+        return Err(Reply {
             signed: false,
             ..Reply::signed(key, gateway_node("isv.invalid-app-id"))
-        };
+        });
     }
     let Ok(timestamp) = value("timestamp").parse::<DateTime>() else {
-        return Reply::signed(key, gateway_node("isv.invalid-timestamp"))
-            .because("timestamp is not yyyy-MM-dd HH:mm:ss");
+        return Err(Reply::signed(key, gateway_node("isv.invalid-timestamp"))
+            .because("timestamp is not yyyy-MM-dd HH:mm:ss"));
     };
     if let Some(window) = shared.options.timestamp_window {
         let off = DateTime::now().unix_timestamp() - timestamp.unix_timestamp();
         if off.unsigned_abs() > window.as_secs() {
-            return Reply::signed(key, gateway_node("isv.invalid-timestamp")).because(format!(
-                "timestamp is {off} s from Beijing time, more than {} s",
-                window.as_secs()
-            ));
+            return Err(
+                Reply::signed(key, gateway_node("isv.invalid-timestamp")).because(format!(
+                    "timestamp is {off} s from Beijing time, more than {} s",
+                    window.as_secs()
+                )),
+            );
         }
     }
     let Some(sign_type) = SignType::parse(value("sign_type")) else {
-        return gateway_error("isv.invalid-signature-type");
+        return Err(gateway_error("isv.invalid-signature-type"));
     };
     let content = sign_content(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if !verify(
@@ -323,34 +375,30 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
             "isv.invalid-signature",
             Some(&sub_msg),
         );
-        return Reply::signed(key, node);
+        return Err(Reply::signed(key, node));
     }
     let Some(method) = shared.specs.method(name) else {
-        return gateway_error("isv.invalid-method");
+        return Err(gateway_error("isv.invalid-method"));
     };
     // No biz_content: no business parameter given.
     let biz_text = non_empty(params, "biz_content").unwrap_or("{}");
     let invalid = || Reply::signed(key.clone(), nodes::invalid_parameter(method));
     let biz: serde_json::Value = match serde_json::from_str(biz_text) {
         Ok(biz) => biz,
-        Err(e) => return invalid().because(format!("biz_content is not JSON: {e}")),
+        Err(e) => return Err(invalid().because(format!("biz_content is not JSON: {e}"))),
     };
     let violations = validate::validate(&shared.specs, method, &biz);
     if !violations.is_empty() {
         let detail: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        return invalid().because(detail.join("; "));
+        return Err(invalid().because(detail.join("; ")));
     }
-    let plugin = Plugin::from_name(name).filter(|_| shared.options.plugins);
-    if let Some(plugin) = plugin {
-        let mut state = shared.lock();
-        state.notify_url = non_empty(params, "notify_url").map(str::to_owned);
-        return match plugin.process(&mut state, biz_text) {
-            Some(node) => Reply::signed(key, node),
-            None => invalid().because("refused by the method's business rules"),
-        };
-    }
-    let object = biz.as_object().cloned().unwrap_or_default();
-    Reply::signed(key.clone(), nodes::success(&shared.specs, method, &object))
+    Ok(Checked {
+        name,
+        key,
+        method,
+        biz_text,
+        biz,
+    })
 }
 
 /// Changes the first character of a base64 signature so that it no longer

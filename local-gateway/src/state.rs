@@ -134,7 +134,8 @@ impl_node!(
 
 /// The methods with a plug-in. `alipay.trade.page.pay`, `wap.pay` and
 /// `app.pay` have none: they are not server calls (the client builds a page
-/// or an order string for the buyer's browser or app).
+/// or an order string for the buyer's browser or app); the cashier
+/// (`crate::cashier`) serves them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
     CouponOrderRefund,
@@ -299,6 +300,8 @@ pub(crate) struct State {
     pub(crate) deliveries: Vec<Delivery>,
     /// The bill links answered.
     pub(crate) bills: Bills,
+    /// What the cashier keeps of each page payment, by `trade_no`.
+    pub(crate) checkouts: HashMap<String, crate::cashier::Checkout>,
 }
 
 impl State {

@@ -299,6 +299,33 @@ impl State {
         Ok(info)
     }
 
+    /// The trade a page form (`alipay.trade.page.pay`, `wap.pay`) or an app
+    /// order string (`alipay.trade.app.pay`) asks for, waiting for the buyer:
+    /// a new one, or the same one again for an `out_trade_no` already used
+    /// with the same amount and still waiting, as precreate and create do.
+    /// `Err`: the code of the refusal (`ACQ.TRADE_HAS_SUCCESS`,
+    /// `ACQ.TRADE_HAS_CLOSE`, `ACQ.CONTEXT_INCONSISTENT`).
+    pub(crate) fn open_trade(
+        &mut self,
+        out_trade_no: &str,
+        total: Money,
+        subject: &str,
+    ) -> Result<String, &'static str> {
+        if let Some(reused) = self.reuse(out_trade_no, total) {
+            return reused;
+        }
+        let trade_no = self.next_trade_no();
+        let trade = self.new_trade(out_trade_no, total, Some(subject));
+        self.insert_trade(trade_no.clone(), trade);
+        Ok(trade_no)
+    }
+
+    /// The trade with this `trade_no` and its subject, for the cashier page.
+    pub(crate) fn trade_by_no(&self, trade_no: &str) -> Option<(TradeInfo, Option<String>)> {
+        let trade = self.trades.get(trade_no)?;
+        Some((trade.info(trade_no), trade.subject.clone()))
+    }
+
     /// Queues a trade's notification, if it has a `notify_url`.
     fn notify_of(&mut self, notification: Option<(String, BTreeMap<String, String>)>) {
         if let Some((url, params)) = notification {

@@ -1,4 +1,6 @@
-//! Asynchronous notifications: verify the form Alipay POSTs to `notify_url`.
+//! Asynchronous notifications: verify the form Alipay POSTs to `notify_url`;
+//! and the synchronous return of a page payment to `return_url`
+//! ([`page_return`], for display only).
 //!
 //! The body is form-decoded exactly once (decoding `passback_params` twice is
 //! the classic bug). V1, for payment notifications, leaves both `sign` and
@@ -11,7 +13,10 @@
 //! genuine notifications, and would let anyone add empty parameters that no
 //! signature covers.
 
+mod page_return;
 pub mod trade;
+
+pub use page_return::{PageReturn, PageReturnError, page_return};
 
 use std::collections::BTreeMap;
 
