@@ -88,12 +88,15 @@
 //!
 //! `alipay-local-gateway serve [--port 8080] [--specs DIR]… [--host IP]
 //! [--keys-dir DIR] [--app-id ID] [--timestamp-window-secs N] [--no-plugins]
-//! [--quiet]` prints on start, one `name: value` per line: `url`, `app_id`,
+//! [--notify-clock-factor N] [--quiet]` prints on start, one `name: value`
+//! per line: `url`, `app_id`,
 //! `keys` (the directory of the test key pairs, generated at first start and
 //! reused afterwards: `app_private_key.txt` to sign requests with,
 //! `alipay_public_key.txt` to verify responses with, bare base64 as Alipay's
 //! key tool writes them; or the files given with `--app-public-key` and
-//! `--gateway-private-key`), `control`, `methods`. It logs one line per
+//! `--gateway-private-key`), `control`, `notify_clock_factor` (what
+//! Alipay's redelivery intervals are divided by, see [`NotifyConfig`]),
+//! `methods`. It logs one line per
 //! request to stderr (method, outcome, fault), listens on `127.0.0.1` unless
 //! `--host` says otherwise, and stops on Ctrl-C (or SIGTERM).
 //!
