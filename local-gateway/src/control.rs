@@ -15,6 +15,7 @@ use hyper::{Method as HttpMethod, Response, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::notify::Event;
 use crate::{Fault, NotifyFault, PayError, Shared, TradeInfo};
 
 /// Where control paths start.
@@ -84,19 +85,21 @@ struct PayBody {
 const USAGE: &str = "POST /__control/fault, POST /__control/notify_fault, POST /__control/seed, \
                      POST /__control/pay, GET /__control/state";
 
-/// Answers one control request.
+/// Answers one control request; the notifications it caused (a payment's)
+/// go with the answer, to be dispatched by the caller.
 pub(crate) fn handle(
     shared: &Shared,
     method: &HttpMethod,
     uri: &Uri,
     body: &Bytes,
-) -> Response<Full<Bytes>> {
+) -> (Response<Full<Bytes>>, Vec<Event>) {
     let what = &uri.path()[PREFIX.len()..];
+    let mut events = Vec::new();
     let result = match (method, what) {
         (&HttpMethod::POST, "fault") => fault(shared, body),
         (&HttpMethod::POST, "notify_fault") => notify_fault(shared, body),
         (&HttpMethod::POST, "seed") => seed(shared, body),
-        (&HttpMethod::POST, "pay") => pay(shared, body),
+        (&HttpMethod::POST, "pay") => pay(shared, body, &mut events),
         (&HttpMethod::GET, "state") => Ok(state(shared)),
         (_, "fault" | "notify_fault" | "seed" | "pay" | "state") => Err((
             StatusCode::METHOD_NOT_ALLOWED,
@@ -123,7 +126,7 @@ pub(crate) fn handle(
         CONTENT_TYPE,
         HeaderValue::from_static("application/json;charset=utf-8"),
     );
-    response
+    (response, events)
 }
 
 type Outcome = Result<serde_json::Value, (StatusCode, String)>;
@@ -242,10 +245,17 @@ fn trade_json(trade: &TradeInfo) -> serde_json::Value {
 }
 
 /// The buyer pays: `404` for an unknown trade, `409` for one not waiting
-/// for payment.
-fn pay(shared: &Shared, body: &[u8]) -> Outcome {
+/// for payment. The payment's notification is put in `events`, taken under
+/// the lock that paid (as for a gateway request, see `server::Reply`).
+fn pay(shared: &Shared, body: &[u8], events: &mut Vec<Event>) -> Outcome {
     let body: PayBody = parse(body, r#"{"out_trade_no":"20150320010101001"}"#)?;
-    match shared.lock().simulate_pay(&body.out_trade_no) {
+    let paid = {
+        let mut state = shared.lock();
+        let paid = state.simulate_pay(&body.out_trade_no);
+        *events = state.take_outbox();
+        paid
+    };
+    match paid {
         Ok(trade) => Ok(trade_json(&trade)),
         Err(e @ PayError::UnknownTrade { .. }) => Err((StatusCode::NOT_FOUND, e.to_string())),
         Err(e) => Err((StatusCode::CONFLICT, e.to_string())),

@@ -107,9 +107,10 @@ struct Books {
 }
 
 /// The merchant's notify endpoint on 127.0.0.1.
-struct Merchant {
+pub struct Merchant {
     books: Arc<Mutex<Books>>,
-    url: String,
+    /// Its `notify_url`.
+    pub url: String,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -120,7 +121,35 @@ impl Drop for Merchant {
 }
 
 impl Merchant {
-    async fn start(alipay_public: PublicKey) -> Merchant {
+    /// Records an order of `total` (answered `success` and credited once
+    /// when notified paid).
+    pub fn order(&self, out_trade_no: &str, total: Money) {
+        self.books.lock().unwrap().orders.insert(
+            out_trade_no.to_owned(),
+            Order {
+                total,
+                fail_first: false,
+                received: 0,
+                paid_notices: 0,
+                credited: 0,
+                credited_at: None,
+            },
+        );
+    }
+
+    /// How many times the order was credited (0 or 1).
+    pub fn credited(&self, out_trade_no: &str) -> u32 {
+        let books = self.books.lock().unwrap();
+        books.orders.get(out_trade_no).map_or(0, |o| o.credited)
+    }
+
+    /// Starts the endpoint; it verifies with the test Alipay public key.
+    pub async fn start() -> Merchant {
+        Merchant::start_with(PublicKey::from_text(ALIPAY_PUBLIC, KeyRole::AlipayPublicKey).unwrap())
+            .await
+    }
+
+    async fn start_with(alipay_public: PublicKey) -> Merchant {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/notify", listener.local_addr().unwrap());
         let books = Arc::new(Mutex::new(Books::default()));
@@ -233,9 +262,7 @@ fn amount(i: usize) -> Money {
 /// far for a missed deadline).
 pub async fn run(flow: &Flow) -> Result<Measured, String> {
     let gw = Arc::new(gateway(flow.clock_factor).await);
-    let merchant =
-        Merchant::start(PublicKey::from_text(ALIPAY_PUBLIC, KeyRole::AlipayPublicKey).unwrap())
-            .await;
+    let merchant = Merchant::start().await;
     for _ in 0..flow.duplicates {
         gw.inject_notify(NotifyFault::Duplicate);
     }
