@@ -286,6 +286,9 @@ pub async fn run(flow: &Flow) -> Result<Measured, String> {
         Config::new(APP_ID, APP_PRIVATE, ALIPAY_PUBLIC)
             .unwrap()
             .gateway(gw.url())
+            // On a busy machine a connection can wait seconds for a worker
+            // thread; what is measured is reported, not bounded here.
+            .connect_timeout(Duration::from_secs(30))
             .timeout(Duration::from_secs(30)),
     );
     let buyer = reqwest::Client::new();
@@ -381,11 +384,18 @@ pub async fn run(flow: &Flow) -> Result<Measured, String> {
     };
     if flow.notify {
         loop {
-            let deliveries = gw.notifications().len();
-            if credited() == flow.payments && deliveries >= expected_deliveries {
+            // The gateway's record is cloned under its lock: only read it
+            // once the merchant has every credit.
+            let deliveries = if credited() == flow.payments {
+                gw.notifications().len()
+            } else {
+                0
+            };
+            if deliveries >= expected_deliveries && credited() == flow.payments {
                 break;
             }
             if Instant::now() > deadline {
+                let deliveries = gw.notifications().len();
                 return Err(format!(
                     "deadline: after {:?}, {} of {} payments credited, {deliveries} of {expected_deliveries} deliveries made",
                     flow.deadline,
