@@ -15,6 +15,7 @@ use hyper::{Method as HttpMethod, Response, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::notify::Event;
 use crate::order_string::{self, OrderStringError};
 use crate::{Fault, NotifyFault, PayError, Shared, TradeInfo};
 
@@ -85,20 +86,22 @@ struct PayBody {
 const USAGE: &str = "POST /__control/fault, POST /__control/notify_fault, POST /__control/seed, \
                      POST /__control/pay, POST /__control/pay_order_string, GET /__control/state";
 
-/// Answers one control request.
+/// Answers one control request; the notifications it caused (a payment's)
+/// go with the answer, to be dispatched by the caller.
 pub(crate) fn handle(
     shared: &Shared,
     method: &HttpMethod,
     uri: &Uri,
     body: &Bytes,
-) -> Response<Full<Bytes>> {
+) -> (Response<Full<Bytes>>, Vec<Event>) {
     let what = &uri.path()[PREFIX.len()..];
+    let mut events = Vec::new();
     let result = match (method, what) {
         (&HttpMethod::POST, "fault") => fault(shared, body),
         (&HttpMethod::POST, "notify_fault") => notify_fault(shared, body),
         (&HttpMethod::POST, "seed") => seed(shared, body),
-        (&HttpMethod::POST, "pay") => pay(shared, body),
-        (&HttpMethod::POST, "pay_order_string") => pay_order_string(shared, body),
+        (&HttpMethod::POST, "pay") => pay(shared, body, &mut events),
+        (&HttpMethod::POST, "pay_order_string") => pay_order_string(shared, body, &mut events),
         (&HttpMethod::GET, "state") => Ok(state(shared)),
         (_, "fault" | "notify_fault" | "seed" | "pay" | "pay_order_string" | "state") => Err((
             StatusCode::METHOD_NOT_ALLOWED,
@@ -125,7 +128,7 @@ pub(crate) fn handle(
         CONTENT_TYPE,
         HeaderValue::from_static("application/json;charset=utf-8"),
     );
-    response
+    (response, events)
 }
 
 type Outcome = Result<serde_json::Value, (StatusCode, String)>;
@@ -244,10 +247,17 @@ fn trade_json(trade: &TradeInfo) -> serde_json::Value {
 }
 
 /// The buyer pays: `404` for an unknown trade, `409` for one not waiting
-/// for payment.
-fn pay(shared: &Shared, body: &[u8]) -> Outcome {
+/// for payment. The payment's notification is put in `events`, taken under
+/// the lock that paid (as for a gateway request, see `server::Reply`).
+fn pay(shared: &Shared, body: &[u8], events: &mut Vec<Event>) -> Outcome {
     let body: PayBody = parse(body, r#"{"out_trade_no":"20150320010101001"}"#)?;
-    match shared.lock().simulate_pay(&body.out_trade_no) {
+    let paid = {
+        let mut state = shared.lock();
+        let paid = state.simulate_pay(&body.out_trade_no);
+        *events = state.take_outbox();
+        paid
+    };
+    match paid {
         Ok(trade) => Ok(trade_json(&trade)),
         Err(e @ PayError::UnknownTrade { .. }) => Err((StatusCode::NOT_FOUND, e.to_string())),
         Err(e) => Err((StatusCode::CONFLICT, e.to_string())),
@@ -257,7 +267,7 @@ fn pay(shared: &Shared, body: &[u8]) -> Outcome {
 /// The Alipay app pays an order string (the body, as
 /// `Client::sdk_order_string` made it): `400` for one the gateway refuses or
 /// for another method, `409` for a trade that cannot be paid.
-fn pay_order_string(shared: &Shared, body: &[u8]) -> Outcome {
+fn pay_order_string(shared: &Shared, body: &[u8], events: &mut Vec<Event>) -> Outcome {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err((
             StatusCode::BAD_REQUEST,
@@ -265,7 +275,9 @@ fn pay_order_string(shared: &Shared, body: &[u8]) -> Outcome {
                 .to_owned(),
         ));
     };
-    match order_string::pay_order_string(shared, text) {
+    let (paid, taken) = order_string::pay_order_string(shared, text);
+    *events = taken;
+    match paid {
         Ok(trade) => Ok(trade_json(&trade)),
         Err(e @ OrderStringError::Trade { .. }) => Err((StatusCode::CONFLICT, e.to_string())),
         Err(e) => Err((StatusCode::BAD_REQUEST, e.to_string())),

@@ -115,12 +115,15 @@
 //!
 //! `alipay-local-gateway serve [--port 8080] [--specs DIR]… [--host IP]
 //! [--keys-dir DIR] [--app-id ID] [--timestamp-window-secs N] [--no-plugins]
-//! [--quiet]` prints on start, one `name: value` per line: `url`, `app_id`,
+//! [--notify-clock-factor N] [--quiet]` prints on start, one `name: value`
+//! per line: `url`, `app_id`,
 //! `keys` (the directory of the test key pairs, generated at first start and
 //! reused afterwards: `app_private_key.txt` to sign requests with,
 //! `alipay_public_key.txt` to verify responses with, bare base64 as Alipay's
 //! key tool writes them; or the files given with `--app-public-key` and
-//! `--gateway-private-key`), `control`, `methods`. It logs one line per
+//! `--gateway-private-key`), `control`, `notify_clock_factor` (what
+//! Alipay's redelivery intervals are divided by, see [`NotifyConfig`]),
+//! `methods`. It logs one line per
 //! request to stderr (method, outcome, fault), listens on `127.0.0.1` unless
 //! `--host` says otherwise, and stops on Ctrl-C (or SIGTERM).
 //!
@@ -601,10 +604,7 @@ impl LocalGateway {
     /// method, [`OrderStringError::Trade`] if its `out_trade_no` is already
     /// paid, closed, or used with another amount (nothing is paid).
     pub fn pay_order_string(&self, order_string: &str) -> Result<TradeInfo, OrderStringError> {
-        let (paid, events) = {
-            let paid = order_string::pay_order_string(&self.shared, order_string);
-            (paid, self.shared.lock().take_outbox())
-        };
+        let (paid, events) = order_string::pay_order_string(&self.shared, order_string);
         for event in events {
             notify::spawn(&self.shared, event, 1);
         }

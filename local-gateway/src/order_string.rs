@@ -9,7 +9,9 @@ use std::fmt;
 use alipay_api::alipay_trade_app_pay::AlipayTradeAppPayRequest;
 
 use crate::cashier::{meaning, sub};
+use crate::notify::Event;
 use crate::server::{self, non_empty};
+use crate::state::State;
 use crate::{Shared, TradeInfo};
 
 /// Why an app order string was not paid.
@@ -85,9 +87,27 @@ impl std::error::Error for OrderStringError {}
 
 /// Pays an app order string as the Alipay app would: checked as a call is,
 /// then the trade is made (or found again, still waiting) and paid, and its
-/// notification queued. Runs under the gateway's mutex; the caller
-/// dispatches the outbox.
-pub(crate) fn pay_order_string(shared: &Shared, text: &str) -> Result<TradeInfo, OrderStringError> {
+/// notification taken from the outbox under the same lock as the payment (a
+/// concurrent request must not take it): the caller dispatches it.
+pub(crate) fn pay_order_string(
+    shared: &Shared,
+    text: &str,
+) -> (Result<TradeInfo, OrderStringError>, Vec<Event>) {
+    match checked_order(shared, text) {
+        Ok((params, request)) => {
+            let mut state = shared.lock();
+            let paid = pay_checked(&mut state, &params, request);
+            (paid, state.take_outbox())
+        }
+        Err(e) => (Err(e), Vec::new()),
+    }
+}
+
+/// The order string's parameters and request, checked as a call is.
+fn checked_order(
+    shared: &Shared,
+    text: &str,
+) -> Result<(BTreeMap<String, String>, AlipayTradeAppPayRequest), OrderStringError> {
     let params: BTreeMap<String, String> = form_urlencoded::parse(text.trim().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -110,8 +130,16 @@ pub(crate) fn pay_order_string(shared: &Shared, text: &str) -> Result<TradeInfo,
             sub_msg: "biz_content is not an alipay.trade.app.pay request".to_owned(),
             detail: Some(e.to_string()),
         })?;
-    let mut state = shared.lock();
-    state.notify_url = non_empty(&params, "notify_url").map(str::to_owned);
+    Ok((params, request))
+}
+
+/// Makes (or finds again) the trade of a checked order string and pays it.
+fn pay_checked(
+    state: &mut State,
+    params: &BTreeMap<String, String>,
+    request: AlipayTradeAppPayRequest,
+) -> Result<TradeInfo, OrderStringError> {
+    state.notify_url = non_empty(params, "notify_url").map(str::to_owned);
     let out_trade_no = request.out_trade_no;
     state
         .open_trade(&out_trade_no, request.total_amount, &request.subject)

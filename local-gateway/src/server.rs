@@ -69,6 +69,10 @@ pub(crate) struct Reply {
     signed: bool,
     /// Why a request was refused, for the log (never a secret).
     pub(crate) detail: Option<String>,
+    /// The notifications the request caused, taken from the outbox under
+    /// the same lock as the change that recorded them: taken later, a
+    /// concurrent request could take them instead.
+    events: Vec<notify::Event>,
 }
 
 impl Reply {
@@ -78,6 +82,7 @@ impl Reply {
             node,
             signed: true,
             detail: None,
+            events: Vec::new(),
         }
     }
 
@@ -95,8 +100,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         Err(e) => return Err(std::io::Error::other(e)),
     };
     if parts.uri.path().starts_with(control::PREFIX) {
-        let response = control::handle(&shared, &parts.method, &parts.uri, &body);
-        let events = shared.lock().take_outbox();
+        let (response, events) = control::handle(&shared, &parts.method, &parts.uri, &body);
         notify::dispatch(&shared, events).await;
         return Ok(response);
     }
@@ -138,7 +142,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     shared.lock().last_params = Some(params.clone());
 
     let method = non_empty(&params, "method").and_then(|name| shared.specs.method(name));
-    let reply = match fault {
+    let mut reply = match fault {
         Some(Fault::SystemError) => unprocessed(&params, nodes::system_error(method)),
         Some(Fault::Business(code)) => unprocessed(&params, nodes::business_failed(method, code)),
         Some(Fault::GatewayUnavailable) => unprocessed(
@@ -153,8 +157,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     };
     // The notifications the request caused, sent before the answer (the
     // fault BeforeAnswer) or in the background.
-    let events = shared.lock().take_outbox();
-    notify::dispatch(&shared, events).await;
+    notify::dispatch(&shared, std::mem::take(&mut reply.events)).await;
 
     let body = if reply.signed {
         let mut signature = sign(
@@ -287,10 +290,14 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
     if let Some(plugin) = plugin {
         let mut state = shared.lock();
         state.notify_url = non_empty(params, "notify_url").map(str::to_owned);
-        return match plugin.process(&mut state, biz_text) {
+        let reply = match plugin.process(&mut state, biz_text) {
             Some(node) => Reply::signed(key, node),
             None => Reply::signed(key, nodes::invalid_parameter(method))
                 .because("refused by the method's business rules"),
+        };
+        return Reply {
+            events: state.take_outbox(),
+            ..reply
         };
     }
     let object = biz.as_object().cloned().unwrap_or_default();

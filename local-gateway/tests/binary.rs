@@ -3,17 +3,28 @@
 //! keys it names, drive it through the control endpoint, stop it.
 
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use alipay_api::alipay_fund_trans_refund::{
     AlipayFundTransRefundErrorCode, AlipayFundTransRefundRequest,
 };
-use alipay_runtime::{Client, Config, Error, Money};
+use alipay_api::alipay_trade_precreate::AlipayTradePrecreateRequest;
+use alipay_runtime::keys::{KeyRole, PublicKey};
+use alipay_runtime::notify::trade::{ExpectedOrder, accept, answer};
+use alipay_runtime::{CallOptions, Client, Config, Error, Money};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 
 /// Starts `serve` with `args` and reads its banner: `name: value` lines up to
 /// `stop:`.
@@ -77,6 +88,10 @@ async fn the_binary_serves_signed_calls_takes_faults_over_http_and_stops_on_ctrl
         "{url}"
     );
     assert_eq!(banner["app_id"], "2021000000000001");
+    assert_eq!(
+        banner["notify_clock_factor"], "1",
+        "Alipay's real schedule by default"
+    );
     assert!(
         banner["keys"].starts_with(keys_dir.to_str().unwrap()),
         "{banner:?}"
@@ -208,4 +223,176 @@ fn a_partial_key_directory_is_refused_with_how_to_fix_it() {
             && stderr.contains("help: remove them"),
         "{stderr}"
     );
+}
+
+/// What the merchant of the clock-factor test saw: each notification's
+/// `notify_id` and the answer it gave, and how many times it credited.
+#[derive(Default)]
+struct Seen {
+    answers: Vec<(String, &'static str)>,
+    credited: u32,
+}
+
+/// A notify endpoint on 127.0.0.1 that answers `fail` to the first
+/// notification and then accepts with the runtime's helpers, crediting once.
+async fn failing_once_merchant(
+    alipay_public: PublicKey,
+    total: Money,
+) -> (String, Arc<Mutex<Seen>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/notify", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let shared = Arc::clone(&seen);
+    let key = Arc::new(alipay_public);
+    tokio::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let (seen, key) = (Arc::clone(&shared), Arc::clone(&key));
+            tokio::spawn(async move {
+                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                    let (seen, key) = (Arc::clone(&seen), Arc::clone(&key));
+                    async move {
+                        let body = request.into_body().collect().await.unwrap().to_bytes();
+                        let notify_id = form_urlencoded::parse(&body)
+                            .find(|(k, _)| k == "notify_id")
+                            .map(|(_, v)| v.into_owned())
+                            .unwrap_or_default();
+                        let mut seen = seen.lock().unwrap();
+                        let reply = if seen.answers.is_empty() {
+                            "fail"
+                        } else {
+                            let result = accept(&body, &key, "2021000000000001", |_| {
+                                Some(ExpectedOrder::new(total))
+                            });
+                            if result.is_ok() && seen.credited == 0 {
+                                seen.credited += 1;
+                            }
+                            answer(&result)
+                        };
+                        seen.answers.push((notify_id, reply));
+                        Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(
+                            reply.as_bytes(),
+                        ))))
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn the_notify_clock_factor_flag_compresses_the_redelivery_schedule() {
+    let keys = tempfile::tempdir().unwrap();
+    let keys_dir = keys.path().join("keys");
+    // Alipay's first redelivery comes 4 minutes after a `fail`; divided by
+    // a million it comes after 240 µs. Without the flag reaching the
+    // gateway, this test would wait the full 4 minutes and time out below.
+    let (child, banner) = start(&[
+        "--port",
+        "0",
+        "--quiet",
+        "--notify-clock-factor",
+        "1000000",
+        "--keys-dir",
+        keys_dir.to_str().unwrap(),
+    ]);
+    let _child = KillOnDrop(child);
+    assert_eq!(banner["notify_clock_factor"], "1000000", "{banner:?}");
+    let url = banner["url"].clone();
+    let app_private = std::fs::read_to_string(keys_dir.join("app_private_key.txt")).unwrap();
+    let alipay_public = std::fs::read_to_string(keys_dir.join("alipay_public_key.txt")).unwrap();
+    let client = Client::new(
+        Config::new(&banner["app_id"], &app_private, &alipay_public)
+            .unwrap()
+            .gateway(url.clone())
+            .timeout(Duration::from_secs(5)),
+    );
+    let total = yuan("9.99");
+    let (notify_url, seen) = failing_once_merchant(
+        PublicKey::from_text(&alipay_public, KeyRole::AlipayPublicKey).unwrap(),
+        total,
+    )
+    .await;
+
+    client
+        .execute_with(
+            &AlipayTradePrecreateRequest::new("clock-1", total).subject("s"),
+            &CallOptions::new().notify_url(notify_url),
+        )
+        .await
+        .unwrap();
+    let (status, paid) = control(&url, "POST", "pay", r#"{"out_trade_no":"clock-1"}"#).await;
+    assert_eq!(status, 200, "{paid}");
+
+    let start = Instant::now();
+    while seen.lock().unwrap().credited == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no redelivery after the merchant's `fail`: {:?}",
+            seen.lock().unwrap().answers
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.answers.len(), 2, "{:?}", seen.answers);
+    assert_eq!(seen.answers[0].1, "fail");
+    assert_eq!(seen.answers[1].1, "success");
+    assert_eq!(seen.answers[0].0, seen.answers[1].0, "the same notify_id");
+    assert_eq!(seen.credited, 1);
+}
+
+/// Stops the child when the test ends, also when it fails.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_notify_clock_factor_that_is_not_a_positive_whole_number_is_refused() {
+    // A key directory of its own, in case a value were wrongly accepted
+    // and the gateway started.
+    let keys = tempfile::tempdir().unwrap();
+    for bad in ["0", "1.5", "fast", "4294967296"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_alipay-local-gateway"))
+            .args(["serve", "--port", "0", "--notify-clock-factor", bad])
+            .arg("--keys-dir")
+            .arg(keys.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                child.kill().unwrap();
+                panic!("--notify-clock-factor {bad} was accepted: the gateway started");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(2), "{bad}: {status:?}");
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert!(
+            stderr.contains(&format!(
+                "invalid value '{bad}' for '--notify-clock-factor <N>'"
+            )) && stderr.contains("must be a whole number from 1 to 4294967295, e.g. 1000"),
+            "{stderr}"
+        );
+    }
 }

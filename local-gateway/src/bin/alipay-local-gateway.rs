@@ -5,11 +5,12 @@
 use std::fs;
 use std::io::Write;
 use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use alipay_local_gateway::{GatewayConfig, GatewayOptions, LocalGateway};
+use alipay_local_gateway::{GatewayConfig, GatewayOptions, LocalGateway, NotifyConfig};
 use alipay_runtime::keys::{KeyRole, PrivateKey, PublicKey};
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rsa::{KeyPair, KeySize};
@@ -72,9 +73,26 @@ struct Serve {
     /// and seeded trades of the methods that have them.
     #[arg(long)]
     no_plugins: bool,
+    /// Divides Alipay's notification redelivery schedule (4m, 10m, 10m, 1h,
+    /// 2h, 6h, 15h) by N, so a test does not wait hours: 1 is the real
+    /// schedule, 1000 redelivers after 240 ms, 1000000 runs all 25 hours in
+    /// about 90 ms.
+    #[arg(long, value_name = "N", default_value = "1", value_parser = clock_factor)]
+    notify_clock_factor: NonZeroU32,
     /// No line per request on stderr.
     #[arg(long)]
     quiet: bool,
+}
+
+/// `--notify-clock-factor`: a whole number from 1 up. clap puts the flag and
+/// the value in front of the message.
+fn clock_factor(text: &str) -> Result<NonZeroU32, String> {
+    text.parse::<NonZeroU32>().map_err(|_| {
+        format!(
+            "the clock factor must be a whole number from 1 to {}, e.g. 1000 (1 is Alipay's real schedule; N divides its intervals by N)",
+            u32::MAX
+        )
+    })
 }
 
 /// The key files, as Alipay's key tool writes them: bare base64, no PEM
@@ -146,7 +164,9 @@ async fn run(serve: Serve) -> Result<(), String> {
             .then(|| Duration::from_secs(serve.timestamp_window_secs)),
         plugins: !serve.no_plugins,
         log: !serve.quiet,
-        notify: alipay_local_gateway::NotifyConfig::default(),
+        notify: NotifyConfig {
+            clock_factor: serve.notify_clock_factor,
+        },
     };
     let gateway = LocalGateway::start_with(
         GatewayConfig {
@@ -167,10 +187,11 @@ async fn run(serve: Serve) -> Result<(), String> {
     let methods = gateway.methods();
     // One `name: value` per line, so a test or script can read it.
     let banner = format!(
-        "alipay-local-gateway {}\nurl: {}\napp_id: {}\nkeys: {keys_line}\ncontrol: {base}/__control/ (POST fault, POST seed, POST pay, GET state)\nmethods: {} ({})\nstop: Ctrl-C\n",
+        "alipay-local-gateway {}\nurl: {}\napp_id: {}\nkeys: {keys_line}\ncontrol: {base}/__control/ (POST fault, POST seed, POST pay, GET state)\nnotify_clock_factor: {}\nmethods: {} ({})\nstop: Ctrl-C\n",
         env!("CARGO_PKG_VERSION"),
         gateway.url(),
         gateway.app_id(),
+        serve.notify_clock_factor,
         methods.len(),
         methods.join(", ")
     );
