@@ -28,14 +28,12 @@ pub const METHOD: &str = "alipay.data.dataservice.bill.downloadurl.query";
 /// ```json
 /// {"bill_type":"trade","bill_date":"2016-04-05"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayDataDataserviceBillDownloadurlQueryRequest {
     /// 账单类型，商户通过接口或商户经开放平台授权后其所属服务商通过接口可以获取以下账单类型。
@@ -70,8 +68,21 @@ pub struct AlipayDataDataserviceBillDownloadurlQueryRequest {
     /// Note: Only with bill_type trade_zft_merchant (a condition on a value, which a rule cannot state).
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayDataDataserviceBillDownloadurlQueryModel; example: alipay-sdk-java-v3 3.1.89.ALL, v3/docs/AlipayDataDataserviceBillDownloadurlApi.md; max_length: third-party copy of the official page, <https://5851388.com/o06fpmm/pathhash=0cc1ed7d.html>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub smid: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayDataDataserviceBillDownloadurlQueryRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "bill_type", &self.bill_type)?;
+        w::entry(&mut m, "bill_date", &self.bill_date)?;
+        w::optional_entry(&mut m, "smid", &self.smid)?;
+        m.end()
+    }
 }
 impl AlipayDataDataserviceBillDownloadurlQueryRequest {
     /// A value from its required fields (`bill_type`, `bill_date`); set the optional ones with the setters.
@@ -148,15 +159,7 @@ impl ::alipay_runtime::ServerCall for AlipayDataDataserviceBillDownloadurlQueryR
 /// The response of `alipay.data.dataservice.bill.downloadurl.query` (the `alipay_data_dataservice_bill_downloadurl_query_response` node): 查询对账单下载地址
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayDataDataserviceBillDownloadurlQueryResponse {
     /// 网关返回码
@@ -168,7 +171,6 @@ pub struct AlipayDataDataserviceBillDownloadurlQueryResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -177,7 +179,6 @@ pub struct AlipayDataDataserviceBillDownloadurlQueryResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -188,7 +189,6 @@ pub struct AlipayDataDataserviceBillDownloadurlQueryResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -197,7 +197,6 @@ pub struct AlipayDataDataserviceBillDownloadurlQueryResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 账单下载地址链接，获取连接后30秒后未下载，链接地址失效。
     ///
@@ -206,7 +205,6 @@ pub struct AlipayDataDataserviceBillDownloadurlQueryResponse {
     /// Example: `http://dwbillcenter.alipay.com/downloadBillFile.resource?bizType=X&userId=X&fileType=X&bizDates=X&downloadFileName=X&fileId=X`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayDataDataserviceBillDownloadurlQueryResponse; required (Y), max_length, example: Alipay's English page, <https://open.alitrip.com/docs/doc.htm?articleId=104674&docType=1&treeId=140>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bill_download_url: ::std::option::Option<::std::string::String>,
     /// 描述本次申请的账单文件状态。
     /// EMPTY_DATA_WITH_BILL_FILE：当天无账单业务数据&&可以获取到空数据账单文件。
@@ -216,15 +214,53 @@ pub struct AlipayDataDataserviceBillDownloadurlQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayDataDataserviceBillDownloadurlQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bill_file_code: ::std::option::Option<BillFileCode>,
+}
+impl ::alipay_runtime::__private::wire::Fields
+for AlipayDataDataserviceBillDownloadurlQueryResponse {
+    const NAME: &'static str = "AlipayDataDataserviceBillDownloadurlQueryResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "bill_download_url" => w::read(&mut self.bill_download_url, key, map),
+            "bill_file_code" => w::read(&mut self.bill_file_code, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayDataDataserviceBillDownloadurlQueryResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayDataDataserviceBillDownloadurlQueryResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "bill_download_url", &self.bill_download_url)?;
+        w::optional_entry(&mut m, "bill_file_code", &self.bill_file_code)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayDataDataserviceBillDownloadurlQueryResponse,
     AlipayDataDataserviceBillDownloadurlQueryErrorCode
 );
 /// The business error codes of `alipay.data.dataservice.bill.downloadurl.query`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayDataDataserviceBillDownloadurlQueryErrorCode {
     /// `INVAILID_ARGUMENTS`: Illegal parameters
@@ -342,7 +378,7 @@ impl ::std::convert::From<&str> for AlipayDataDataserviceBillDownloadurlQueryErr
 /// EMPTY_DATA_WITH_BILL_FILE：当天无账单业务数据&&可以获取到空数据账单文件。
 ///
 /// The allowed values of the `bill_file_code` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BillFileCode {
     /// `EMPTY_DATA_WITH_BILL_FILE`: 当天无账单业务数据&&可以获取到空数据账单文件
@@ -378,7 +414,7 @@ impl ::std::convert::From<&str> for BillFileCode {
 /// 账单类型，商户通过接口或商户经开放平台授权后其所属服务商通过接口可以获取以下账单类型。
 ///
 /// The allowed values of the `bill_type` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BillType {
     /// `trade`: 商户基于支付宝交易收单的业务账单

@@ -45,15 +45,12 @@ pub const METHOD: &str = "alipay.fund.coupon.operation.query";
 /// ```json
 /// {"auth_no":"2018081710002001860294782485","out_order_no":"2017122716463222","operation_id":"20180817587432998602","out_request_no":"201712271645328"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundCouponOperationQueryRequest {
     /// 支付宝授权资金订单号,以支付宝资金授权订单号为准(支付接口返回参数);
@@ -63,7 +60,6 @@ pub struct AlipayFundCouponOperationQueryRequest {
     /// Example: `2018081710002001860294782485`
     ///
     /// Source: max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号,该参数与商户的授权资金操作流水号配对使用。
     ///
@@ -72,7 +68,6 @@ pub struct AlipayFundCouponOperationQueryRequest {
     /// Example: `2017122716463222`
     ///
     /// Source: max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 支付宝的授权资金操作流水号,以支付宝的授权资金操作流水号为准,该参数与支付宝授权资金订单号配对使用。(支付接口返回参数);
     ///
@@ -81,7 +76,6 @@ pub struct AlipayFundCouponOperationQueryRequest {
     /// Example: `20180817587432998602`
     ///
     /// Source: max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金操作流水号,该参数与商户的授权资金订单号配对使用。
     ///
@@ -90,8 +84,22 @@ pub struct AlipayFundCouponOperationQueryRequest {
     /// Example: `201712271645328`
     ///
     /// Note: No maximum length: the available copy of <https://docs.open.alipay.com/api_5/alipay.fund.coupon.operation.query> is cut off before this row (64 is likely, as for the other three).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOperationQueryRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "operation_id", &self.operation_id)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        m.end()
+    }
 }
 impl AlipayFundCouponOperationQueryRequest {
     /// A value with every field unset; set fields with the setters.
@@ -256,15 +264,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundCouponOperationQueryRequest {}
 /// The response of `alipay.fund.coupon.operation.query` (the `alipay_fund_coupon_operation_query_response` node): 红包明细查询接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundCouponOperationQueryResponse {
     /// 网关返回码
@@ -276,7 +276,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -285,7 +284,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -296,7 +294,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -305,7 +302,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 该支付宝操作流水操作金额，单位为：元（人民币）
     ///
@@ -314,7 +310,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝资金授权订单号
     ///
@@ -323,7 +318,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 商户请求创建预授权订单时传入的扩展参数（merchantExt, orderExpiredTime）
     ///
@@ -332,7 +326,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). A JSON string with merchantExt and orderExpiredTime, as its description says.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_param: ::std::option::Option<::std::string::String>,
     /// 资金授权单据操作流水创建时间，
     /// 格式：YYYY-MM-DD HH:MM:SS
@@ -342,7 +335,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag unknown (no source gives it). Alipay type Date.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_create: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝账务处理成功时间，
     /// 格式：YYYY-MM-DD HH:MM:SS
@@ -352,7 +344,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag unknown (no source gives it). Alipay type Date.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_trans: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝资金操作流水号
     ///
@@ -361,7 +352,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 支付宝资金操作类型。
     /// 目前支持：
@@ -373,7 +363,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<OperationType>,
     /// 业务订单的简单描述，如商品名称等
     ///
@@ -382,7 +371,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_title: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号
     ///
@@ -391,7 +379,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户资金操作的请求流水号
     ///
@@ -400,7 +387,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 收款方支付宝账号（Email或手机号）。仅作展示使用，默认会加“\*”号处理
     ///
@@ -409,7 +395,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payee_logon_id: ::std::option::Option<::std::string::String>,
     /// 收款方支付宝账号对应的支付宝唯一用户号。
     /// 以2088开头的16位纯数字组成。
@@ -419,7 +404,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payee_user_id: ::std::option::Option<::std::string::String>,
     /// 付款方支付宝账号（Email或手机号）。仅作展示使用，默认会加“\*”号处理
     ///
@@ -428,7 +412,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer_logon_id: ::std::option::Option<::std::string::String>,
     /// 付款方支付宝账号对应的支付宝唯一用户号。
     /// 以2088开头的16位纯数字组成。
@@ -438,7 +421,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer_user_id: ::std::option::Option<::std::string::String>,
     /// 商户对本次操作的附言描述，长度不超过100个字母或50个汉字
     ///
@@ -447,7 +429,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
     /// 资金操作流水的状态，
     /// 目前支持：
@@ -460,7 +441,6 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
     /// 红包总退回金额，单位为：元（人民币）
     ///
@@ -469,8 +449,82 @@ pub struct AlipayFundCouponOperationQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOperationQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pay_refund_amount: ::std::option::Option<::alipay_runtime::Money>,
+}
+impl ::alipay_runtime::__private::wire::Fields
+for AlipayFundCouponOperationQueryResponse {
+    const NAME: &'static str = "AlipayFundCouponOperationQueryResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "auth_no" => w::read(&mut self.auth_no, key, map),
+            "extra_param" => w::read(&mut self.extra_param, key, map),
+            "gmt_create" => w::read(&mut self.gmt_create, key, map),
+            "gmt_trans" => w::read(&mut self.gmt_trans, key, map),
+            "operation_id" => w::read(&mut self.operation_id, key, map),
+            "operation_type" => w::read(&mut self.operation_type, key, map),
+            "order_title" => w::read(&mut self.order_title, key, map),
+            "out_order_no" => w::read(&mut self.out_order_no, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            "payee_logon_id" => w::read(&mut self.payee_logon_id, key, map),
+            "payee_user_id" => w::read(&mut self.payee_user_id, key, map),
+            "payer_logon_id" => w::read(&mut self.payer_logon_id, key, map),
+            "payer_user_id" => w::read(&mut self.payer_user_id, key, map),
+            "remark" => w::read(&mut self.remark, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            "total_pay_refund_amount" => {
+                w::read(&mut self.total_pay_refund_amount, key, map)
+            }
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundCouponOperationQueryResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOperationQueryResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "extra_param", &self.extra_param)?;
+        w::optional_entry(&mut m, "gmt_create", &self.gmt_create)?;
+        w::optional_entry(&mut m, "gmt_trans", &self.gmt_trans)?;
+        w::optional_entry(&mut m, "operation_id", &self.operation_id)?;
+        w::optional_entry(&mut m, "operation_type", &self.operation_type)?;
+        w::optional_entry(&mut m, "order_title", &self.order_title)?;
+        w::optional_entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "payee_logon_id", &self.payee_logon_id)?;
+        w::optional_entry(&mut m, "payee_user_id", &self.payee_user_id)?;
+        w::optional_entry(&mut m, "payer_logon_id", &self.payer_logon_id)?;
+        w::optional_entry(&mut m, "payer_user_id", &self.payer_user_id)?;
+        w::optional_entry(&mut m, "remark", &self.remark)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        w::optional_entry(
+            &mut m,
+            "total_pay_refund_amount",
+            &self.total_pay_refund_amount,
+        )?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundCouponOperationQueryResponse, AlipayFundCouponOperationQueryErrorCode
@@ -478,7 +532,7 @@ pub struct AlipayFundCouponOperationQueryResponse {
 /// The business error codes of `alipay.fund.coupon.operation.query`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundCouponOperationQueryErrorCode {
     /// A value the spec does not list. Read it with [`AlipayFundCouponOperationQueryErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
@@ -504,7 +558,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOperationQueryErrorCode {
 /// REFUND：退款
 ///
 /// The allowed values of the `operation_type` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum OperationType {
     /// `PAY`: 支付
@@ -544,7 +598,7 @@ impl ::std::convert::From<&str> for OperationType {
 /// CLOSED：关闭
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `INIT`: 初始

@@ -21,15 +21,12 @@
 /// The gateway method name.
 pub const METHOD: &str = "alipay.fund.coupon.order.agreement.pay";
 /// The request (`biz_content`) of `alipay.fund.coupon.order.agreement.pay`: 红包协议支付接口
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// 商户的授权资金订单号
@@ -40,7 +37,6 @@ pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// Note: Required flag and length not published (64 on the sibling pages' tables, e.g. <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.disburse;> not confirmed for this method).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderAgreementPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户本次资金操作的请求流水号
     /// 同一商户每次不同的资金操作请求，商户请求流水号不要重复
@@ -50,7 +46,6 @@ pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// Note: Required flag and length not published (64 on the page.pay page's table, <http://developer.alibaba.com/docs/api.htm?apiId=1548&docType=4;> not confirmed for this method).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderAgreementPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 业务订单的简单描述，如商品名称等
     /// 长度不超过100个字母或50个汉字
@@ -60,7 +55,6 @@ pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// Note: Required flag not published. max_length from the description's own limit (长度不超过100个字母或50个汉字).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderAgreementPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_title: ::std::option::Option<::std::string::String>,
     /// 需要支付的金额，单位为：元（人民币），精确到小数点后两位
     /// 取值范围：\[0.01,100000000.00\]
@@ -70,7 +64,6 @@ pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// Note: Required flag and length not published. The range is the Javadoc's. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderAgreementPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 付款方的支付宝唯一用户号,以2088开头的16位纯数字组成
     ///
@@ -79,7 +72,6 @@ pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// Note: Required flag and length not published. 付款方的支付宝唯一用户号(必须为调用接口appid对应的pid) (the document, 二、参数说明 1).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderAgreementPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer_user_id: ::std::option::Option<::std::string::String>,
     /// 该笔订单允许的最晚付款时间，逾期将关闭该笔订单
     /// 取值范围：1m～7d。m-分钟，h-小时，d-天。 该参数数值不接受小数点， 如 1.5h，可转换为90m，如果为空，默认1h
@@ -89,7 +81,6 @@ pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// Note: Required flag and length not published. A duration such as 90m, 2h or 7d (1m～7d, whole numbers only); default 1h. The document: 该笔订单允许的最晚付款时间,逾期将关闭该笔订单,取值范围:1m~7d(可能存在对方账户余额不足或网络、系统等原因没有扣款成功); pay_timeout是指交易创建后设置的最晚付款时间,不同于orderExpiredTime.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderAgreementPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_timeout: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数，用于商户的特定业务信息的传递，json格式
     ///
@@ -100,8 +91,25 @@ pub struct AlipayFundCouponOrderAgreementPayRequest {
     /// Note: Required flag and length not published. A JSON object serialized into a string. The document (二、参数说明 3): 扩展字段中传入orderExpiredTime=1m(指定创建红包后,超过1分钟未被打款(调用打款接口)则自动退款); 示例:extra_param:{ "merchantExt":"orderExpiredTime=1m"},该参数设定在其他支付接口,没有报错,但是也没有生效,只应用于红包协议支付接口. The example is the document's, verbatim.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderAgreementPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_param: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderAgreementPayRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "order_title", &self.order_title)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "payer_user_id", &self.payer_user_id)?;
+        w::optional_entry(&mut m, "pay_timeout", &self.pay_timeout)?;
+        w::optional_entry(&mut m, "extra_param", &self.extra_param)?;
+        m.end()
+    }
 }
 impl AlipayFundCouponOrderAgreementPayRequest {
     /// A value with every field unset; set fields with the setters.
@@ -267,15 +275,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundCouponOrderAgreementPayRequest {
 /// The response of `alipay.fund.coupon.order.agreement.pay` (the `alipay_fund_coupon_order_agreement_pay_response` node): 红包协议支付接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// 网关返回码
@@ -287,7 +287,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -296,7 +295,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -307,7 +305,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -316,7 +313,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 本次支付的金额，单位为：元（人民币），精确到小数点后两位
     ///
@@ -325,7 +321,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Required flag and length not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderAgreementPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝的资金授权订单号
     ///
@@ -334,7 +329,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderAgreementPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 资金授权成功时间
     /// 格式：YYYY-MM-DD HH:MM:SS
@@ -344,7 +338,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Required flag not published. The Java SDK types it Date (yyyy-MM-dd HH:mm:ss).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderAgreementPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_trans: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝的资金操作流水号
     ///
@@ -353,7 +346,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderAgreementPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号
     ///
@@ -362,7 +354,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderAgreementPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户本次资金操作的请求流水号
     ///
@@ -371,7 +362,6 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderAgreementPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 资金授权明细的状态
     /// 目前支持：  INIT：初始
@@ -383,8 +373,56 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderAgreementPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
+}
+impl ::alipay_runtime::__private::wire::Fields
+for AlipayFundCouponOrderAgreementPayResponse {
+    const NAME: &'static str = "AlipayFundCouponOrderAgreementPayResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "auth_no" => w::read(&mut self.auth_no, key, map),
+            "gmt_trans" => w::read(&mut self.gmt_trans, key, map),
+            "operation_id" => w::read(&mut self.operation_id, key, map),
+            "out_order_no" => w::read(&mut self.out_order_no, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundCouponOrderAgreementPayResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderAgreementPayResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "gmt_trans", &self.gmt_trans)?;
+        w::optional_entry(&mut m, "operation_id", &self.operation_id)?;
+        w::optional_entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundCouponOrderAgreementPayResponse, AlipayFundCouponOrderAgreementPayErrorCode
@@ -392,7 +430,7 @@ pub struct AlipayFundCouponOrderAgreementPayResponse {
 /// The business error codes of `alipay.fund.coupon.order.agreement.pay`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundCouponOrderAgreementPayErrorCode {
     /// A value the spec does not list. Read it with [`AlipayFundCouponOrderAgreementPayErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
@@ -418,7 +456,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOrderAgreementPayErrorCode {
 /// CLOSED：关闭
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `INIT`: 初始

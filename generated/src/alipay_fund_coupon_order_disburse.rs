@@ -27,14 +27,12 @@ pub const METHOD: &str = "alipay.fund.coupon.order.disburse";
 ///
 /// - At least one of `deduct_auth_no`, `deduct_out_order_no` must be given: deduct_auth_no与下面的deduct_out_order_no不能同时为空
 /// - When several of `deduct_auth_no`, `deduct_out_order_no` are given, the first wins: 二者都存在时,以deduct_auth_no为准。为了保证支付的高效,建议商户传入deduct_auth_no。
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderDisburseRequest {
     /// 商户的授权资金订单号
@@ -53,7 +51,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Example: `2014031600002001260000001024`
     ///
     /// Note: The auth_no the pay call returned (支付接口返回的auth_no, the developer-community article).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deduct_auth_no: ::std::option::Option<::std::string::String>,
     /// 发放红包时的商户授权资金订单号。deduct_out_order_no与上面的deduct_auth_no不能同时为空，二者都存在时，以deduct_auth_no为准。为了保证支付的高效，建议商户传入deduct_auth_no。
     ///
@@ -62,7 +59,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: The out_order_no set on the pay call (支付接口设置的out_order_no, the developer-community article). No example: the copy is cut off before it.
     ///
     /// Source: required, max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.disburse;> description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel (the document's copy is cut off after 以dedu)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deduct_out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户本次资金操作的请求流水号
     /// 同一商户每次不同的资金操作请求，商户请求流水号不要重复
@@ -72,7 +68,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 业务订单的简单描述，如商品名称等
     /// 长度不超过100个字母或50个汉字
@@ -82,7 +77,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: Required flag not published. max_length from the description's own limit (长度不超过100个字母或50个汉字).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_title: ::std::option::Option<::std::string::String>,
     /// 需要支付的金额，单位为：元（人民币），精确到小数点后两位
     /// 取值范围：\[0.01,100000000.00\]
@@ -92,7 +86,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: Required flag and length not published. The range is the Javadoc's. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 收款方的支付宝唯一用户号,以2088开头的16位纯数字组成
     ///
@@ -101,7 +94,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payee_user_id: ::std::option::Option<::std::string::String>,
     /// 收款方的支付宝登录号，形式为手机号或邮箱等
     ///
@@ -110,7 +102,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payee_logon_id: ::std::option::Option<::std::string::String>,
     /// 该笔订单允许的最晚付款时间，逾期将关闭该笔订单
     /// 取值范围：1m～7d。m-分钟，h-小时，d-天。 该参数数值不接受小数点， 如 1.5h，可转换为90m，如果为空，默认1h
@@ -120,7 +111,6 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: Required flag and length not published. A duration such as 90m, 2h or 7d (1m～7d, whole numbers only); default 1h.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_timeout: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数，用于商户的特定业务信息的传递，json格式
     ///
@@ -129,8 +119,28 @@ pub struct AlipayFundCouponOrderDisburseRequest {
     /// Note: Required flag and length not published. A JSON object serialized into a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderDisburseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_param: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderDisburseRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "deduct_auth_no", &self.deduct_auth_no)?;
+        w::optional_entry(&mut m, "deduct_out_order_no", &self.deduct_out_order_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "order_title", &self.order_title)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "payee_user_id", &self.payee_user_id)?;
+        w::optional_entry(&mut m, "payee_logon_id", &self.payee_logon_id)?;
+        w::optional_entry(&mut m, "pay_timeout", &self.pay_timeout)?;
+        w::optional_entry(&mut m, "extra_param", &self.extra_param)?;
+        m.end()
+    }
 }
 impl AlipayFundCouponOrderDisburseRequest {
     /// A value from its required fields (`out_order_no`); set the optional ones with the setters.
@@ -352,15 +362,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundCouponOrderDisburseRequest {}
 /// The response of `alipay.fund.coupon.order.disburse` (the `alipay_fund_coupon_order_disburse_response` node): 红包打款接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderDisburseResponse {
     /// 网关返回码
@@ -372,7 +374,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -381,7 +382,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -392,7 +392,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -401,7 +400,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 本次支付的金额，单位为：元（人民币），精确到小数点后两位
     ///
@@ -410,7 +408,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Required flag and length not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderDisburseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝的资金授权订单号
     ///
@@ -419,7 +416,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderDisburseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 资金授权成功时间
     /// 格式：YYYY-MM-DD HH:MM:SS
@@ -429,7 +425,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Required flag not published. The Java SDK types it Date (yyyy-MM-dd HH:mm:ss).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderDisburseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_trans: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝的资金操作流水号
     ///
@@ -438,7 +433,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderDisburseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号
     ///
@@ -447,7 +441,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderDisburseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户本次资金操作的请求流水号
     ///
@@ -456,7 +449,6 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderDisburseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 资金预授权明细的状态
     /// 目前支持：  INIT：初始
@@ -468,8 +460,56 @@ pub struct AlipayFundCouponOrderDisburseResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderDisburseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
+}
+impl ::alipay_runtime::__private::wire::Fields
+for AlipayFundCouponOrderDisburseResponse {
+    const NAME: &'static str = "AlipayFundCouponOrderDisburseResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "auth_no" => w::read(&mut self.auth_no, key, map),
+            "gmt_trans" => w::read(&mut self.gmt_trans, key, map),
+            "operation_id" => w::read(&mut self.operation_id, key, map),
+            "out_order_no" => w::read(&mut self.out_order_no, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundCouponOrderDisburseResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderDisburseResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "gmt_trans", &self.gmt_trans)?;
+        w::optional_entry(&mut m, "operation_id", &self.operation_id)?;
+        w::optional_entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundCouponOrderDisburseResponse, AlipayFundCouponOrderDisburseErrorCode
@@ -477,7 +517,7 @@ pub struct AlipayFundCouponOrderDisburseResponse {
 /// The business error codes of `alipay.fund.coupon.order.disburse`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundCouponOrderDisburseErrorCode {
     /// A value the spec does not list. Read it with [`AlipayFundCouponOrderDisburseErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
@@ -503,7 +543,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOrderDisburseErrorCode {
 /// CLOSED：关闭
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `INIT`: 初始

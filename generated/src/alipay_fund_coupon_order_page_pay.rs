@@ -20,14 +20,12 @@
 /// The gateway method name.
 pub const METHOD: &str = "alipay.fund.coupon.order.page.pay";
 /// The request (`biz_content`) of `alipay.fund.coupon.order.page.pay`: 红包页面支付接口
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderPagePayRequest {
     /// 商户的授权资金订单号
@@ -61,7 +59,6 @@ pub struct AlipayFundCouponOrderPagePayRequest {
     /// Note: Required flag and length not published. The range is the Javadoc's. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderPagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 该笔订单允许的最晚付款时间，逾期将关闭该笔订单
     /// 取值范围：1m～7d。m-分钟，h-小时，d-天。 该参数数值不接受小数点， 如 1.5h，可转换为90m，如果为空，默认1h
@@ -71,7 +68,6 @@ pub struct AlipayFundCouponOrderPagePayRequest {
     /// Note: Required flag and length not published. A duration such as 90m, 2h or 7d (1m～7d, whole numbers only); default 1h.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderPagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_timeout: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数，用于商户的特定业务信息的传递，json格式
     ///
@@ -80,8 +76,24 @@ pub struct AlipayFundCouponOrderPagePayRequest {
     /// Note: Required flag and length not published. A JSON object serialized into a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderPagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_param: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderPagePayRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::entry(&mut m, "order_title", &self.order_title)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "pay_timeout", &self.pay_timeout)?;
+        w::optional_entry(&mut m, "extra_param", &self.extra_param)?;
+        m.end()
+    }
 }
 impl AlipayFundCouponOrderPagePayRequest {
     /// A value from its required fields (`out_order_no`, `out_request_no`, `order_title`); set the optional ones with the setters.
@@ -207,15 +219,7 @@ impl ::alipay_runtime::PageCall for AlipayFundCouponOrderPagePayRequest {}
 /// The response of `alipay.fund.coupon.order.page.pay` (the `alipay_fund_coupon_order_page_pay_response` node): 红包页面支付接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderPagePayResponse {
     /// 网关返回码
@@ -227,7 +231,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -236,7 +239,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -247,7 +249,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -256,7 +257,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 本次支付的金额，单位为：元（人民币），精确到小数点后两位
     ///
@@ -265,7 +265,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Required flag and length not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderPagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝的资金授权订单号
     ///
@@ -274,7 +273,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderPagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 资金授权成功时间
     /// 格式：YYYY-MM-DD HH:MM:SS
@@ -284,7 +282,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Required flag not published. The Java SDK types it Date (yyyy-MM-dd HH:mm:ss).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderPagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_trans: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝的资金操作流水号
     ///
@@ -293,7 +290,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderPagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号
     ///
@@ -302,7 +298,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderPagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户本次资金操作的请求流水号
     ///
@@ -311,7 +306,6 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderPagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 资金预授权明细的状态
     /// 目前支持：  INIT：初始
@@ -323,8 +317,55 @@ pub struct AlipayFundCouponOrderPagePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderPagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayFundCouponOrderPagePayResponse {
+    const NAME: &'static str = "AlipayFundCouponOrderPagePayResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "auth_no" => w::read(&mut self.auth_no, key, map),
+            "gmt_trans" => w::read(&mut self.gmt_trans, key, map),
+            "operation_id" => w::read(&mut self.operation_id, key, map),
+            "out_order_no" => w::read(&mut self.out_order_no, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundCouponOrderPagePayResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderPagePayResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "gmt_trans", &self.gmt_trans)?;
+        w::optional_entry(&mut m, "operation_id", &self.operation_id)?;
+        w::optional_entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundCouponOrderPagePayResponse, AlipayFundCouponOrderPagePayErrorCode
@@ -332,7 +373,7 @@ pub struct AlipayFundCouponOrderPagePayResponse {
 /// The business error codes of `alipay.fund.coupon.order.page.pay`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundCouponOrderPagePayErrorCode {
     /// A value the spec does not list. Read it with [`AlipayFundCouponOrderPagePayErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
@@ -358,7 +399,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOrderPagePayErrorCode {
 /// CLOSED：关闭
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `INIT`: 初始

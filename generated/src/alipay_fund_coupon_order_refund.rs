@@ -35,14 +35,12 @@ pub const METHOD: &str = "alipay.fund.coupon.order.refund";
 /// ```json
 /// {"auth_no":"2017122810002001950287006752","out_request_no":"refund20171228254","amount":"0.01","remark":"红包退款"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderRefundRequest {
     /// 支付时传入的支付宝的资金授权订单号
@@ -86,6 +84,21 @@ pub struct AlipayFundCouponOrderRefundRequest {
     ///
     /// Source: required, max_length: <https://docs.open.alipay.com/api_5/alipay.fund.coupon.order.refund;> description: the Javadoc of alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundCouponOrderRefundModel, verbatim
     pub remark: ::std::string::String,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderRefundRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "auth_no", &self.auth_no)?;
+        w::entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::entry(&mut m, "amount", &self.amount)?;
+        w::entry(&mut m, "remark", &self.remark)?;
+        m.end()
+    }
 }
 impl AlipayFundCouponOrderRefundRequest {
     /// A value from its required fields (`auth_no`, `out_request_no`, `amount`, `remark`); set the optional ones with the setters.
@@ -208,15 +221,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundCouponOrderRefundRequest {}
 /// ```json
 /// {"alipay_fund_coupon_order_refund_response":{"code":"40004","msg":"Business Failed","sub_code":"MONEY_NOT_ENOUGH","sub_msg":"本次操作退款的金额超过剩余可退款金额","out_request_no":"refund201712282541"},"sign":"XXXX"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundCouponOrderRefundResponse {
     /// 网关返回码
@@ -228,7 +233,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -237,7 +241,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -248,7 +251,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -257,7 +259,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 本次操作退款的金额，单位为：元（人民币），精确到小数点后两位，取值范围：\[0.01,100000000.00\]
     ///
@@ -268,7 +269,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Required flag and length unknown (no source gives them). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝资金授权订单号
     ///
@@ -279,7 +279,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 授权资金退款成功时间，格式：YYYY-MM-DD HH:MM:SS
     ///
@@ -290,7 +289,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String here (Date in the sibling APIs); the value is a yyyy-MM-dd HH:mm:ss time.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_trans: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝资金操作流水号
     ///
@@ -301,7 +299,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
     /// 商户的授权资金订单号
     ///
@@ -310,7 +307,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Required flag and length unknown (no source gives them). Not present in the document's examples.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_order_no: ::std::option::Option<::std::string::String>,
     /// 商户本次资金操作的请求流水号
     ///
@@ -321,7 +317,6 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Required flag and length unknown (no source gives them). The document's error examples return it alongside sub_code.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 资金操作流水的状态
     /// 目前支持：  INIT：初始
@@ -335,14 +330,61 @@ pub struct AlipayFundCouponOrderRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundCouponOrderRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayFundCouponOrderRefundResponse {
+    const NAME: &'static str = "AlipayFundCouponOrderRefundResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "auth_no" => w::read(&mut self.auth_no, key, map),
+            "gmt_trans" => w::read(&mut self.gmt_trans, key, map),
+            "operation_id" => w::read(&mut self.operation_id, key, map),
+            "out_order_no" => w::read(&mut self.out_order_no, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundCouponOrderRefundResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundCouponOrderRefundResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "gmt_trans", &self.gmt_trans)?;
+        w::optional_entry(&mut m, "operation_id", &self.operation_id)?;
+        w::optional_entry(&mut m, "out_order_no", &self.out_order_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundCouponOrderRefundResponse, AlipayFundCouponOrderRefundErrorCode
 );
 /// The business error codes of `alipay.fund.coupon.order.refund`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundCouponOrderRefundErrorCode {
     /// `UNIQUE_VIOLATION`: 退款失败,商户本次资金操作的请求流水号与之前有重复
@@ -395,7 +437,7 @@ impl ::std::convert::From<&str> for AlipayFundCouponOrderRefundErrorCode {
 /// CLOSED：关闭
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `INIT`: 初始

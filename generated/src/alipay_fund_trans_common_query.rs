@@ -24,15 +24,12 @@ pub const METHOD: &str = "alipay.fund.trans.common.query";
 ///
 /// - At least one of `order_id`, `out_biz_no`, `pay_fund_order_id` must be given: 本参数和out_biz_no（商户转账唯一订单号）、pay_fund_order_id（支付宝支付资金流水号）三者不能同时为空。
 /// - When several of `pay_fund_order_id`, `order_id`, `out_biz_no` are given, the first wins: 当三者同时传入时，将用pay_fund_order_id（支付宝支付资金流水号）进行查询，忽略其余两者；当本参数和支付宝转账单据号同时提供时，将用支付宝转账单据号进行查询，忽略本参数。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundTransCommonQueryRequest {
     /// 销售产品码,商家和支付宝签约的产品码,如果传递了out_biz_no则该字段为必传。可传值如下:
@@ -44,7 +41,6 @@ pub struct AlipayFundTransCommonQueryRequest {
     /// Example: `STD_RED_PACKET`
     ///
     /// Note: Required when out_biz_no is given (see notes). The document lists two values; the Javadoc of alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransCommonQueryModel adds TRANS_BANKCARD_NO_PWD (单笔无密转账到银行卡) and words TRANS_ACCOUNT_NO_PWD as 单笔无密转账到支付宝账户; the meanings are the Javadoc's.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<ProductCode>,
     /// 描述特定的业务场景,如果传递了out_biz_no则该字段为必传。可取的业务场景如下:
     /// PERSONAL_PAY:C2C现金红包-发红包;
@@ -57,7 +53,6 @@ pub struct AlipayFundTransCommonQueryRequest {
     /// Example: `PERSONAL_PAY`
     ///
     /// Note: Required when out_biz_no is given (see notes).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_scene: ::std::option::Option<BizScene>,
     /// 商户转账唯一订单号，发起转账来源方定义的转账单据ID。
     /// 本参数和order_id（支付宝转账单据号）、pay_fund_order_id（支付宝支付资金流水号）三者不能同时为空。
@@ -69,7 +64,6 @@ pub struct AlipayFundTransCommonQueryRequest {
     /// Note: The document marks it 可选 (optional on its own); it is one of three identifiers of which at least one must be given. When given, product_code and biz_scene must be given too.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransCommonQueryModel (the document's text is cut off after 商户转账唯一订单号:发起转账来源方定义的转账单据ID。 本参数和支)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_biz_no: ::std::option::Option<::std::string::String>,
     /// 支付宝转账单据号。 本参数和out_biz_no（商户转账唯一订单号）、pay_fund_order_id（支付宝支付资金流水号）三者不能同时为空。
     /// 当三者同时传入时，将用pay_fund_order_id（支付宝支付资金流水号）进行查询，忽略其余两者；
@@ -81,7 +75,6 @@ pub struct AlipayFundTransCommonQueryRequest {
     /// Note: Length not published (the document's copy stops before this row).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransCommonQueryModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// 支付宝支付资金流水号。本参数和支付宝转账单据号、商户转账唯一订单号三者不能同时为空。
     /// 当本参数和out_biz_no（商户转账唯一订单号）、order_id（支付宝转账单据号）同时提供时，将用本参数进行查询，忽略其余两者；
@@ -93,8 +86,23 @@ pub struct AlipayFundTransCommonQueryRequest {
     /// Note: Length not published (the document's copy stops before this row).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransCommonQueryModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_fund_order_id: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundTransCommonQueryRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(&mut m, "biz_scene", &self.biz_scene)?;
+        w::optional_entry(&mut m, "out_biz_no", &self.out_biz_no)?;
+        w::optional_entry(&mut m, "order_id", &self.order_id)?;
+        w::optional_entry(&mut m, "pay_fund_order_id", &self.pay_fund_order_id)?;
+        m.end()
+    }
 }
 impl AlipayFundTransCommonQueryRequest {
     /// A value with every field unset; set fields with the setters.
@@ -248,15 +256,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundTransCommonQueryRequest {}
 /// The response of `alipay.fund.trans.common.query` (the `alipay_fund_trans_common_query_response` node): 转账业务单据查询接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundTransCommonQueryResponse {
     /// 网关返回码
@@ -268,7 +268,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -277,7 +276,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -288,7 +286,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -297,7 +294,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 预计到账时间，转账到银行卡专用，格式为yyyy-MM-dd HH:mm:ss，转账受理失败不返回。
     /// 注意：
@@ -308,7 +304,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag not published. The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub arrival_time_end: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 商户查询代扣订单信息时返回其在代扣请求中传入的账单属性
     ///
@@ -317,7 +312,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deduct_bill_info: ::std::option::Option<::std::string::String>,
     /// 查询到的订单状态为FAIL失败或REFUND退票时，返回错误代码
     ///
@@ -326,7 +320,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// 查询到的订单状态为FAIL失败或REFUND退票时，返回具体的原因。
     ///
@@ -335,7 +328,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fail_reason: ::std::option::Option<::std::string::String>,
     /// 预计收费金额（元），转账到银行卡专用，数字格式，精确到小数点后2位，转账失败或转账受理失败不返回。
     ///
@@ -344,7 +336,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付宝转账单据号，查询失败不返回。
     ///
@@ -353,7 +344,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// 商户订单号
     ///
@@ -362,7 +352,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_biz_no: ::std::option::Option<::std::string::String>,
     /// 商户回传参数
     ///
@@ -371,7 +360,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 支付时间，格式为yyyy-MM-dd HH:mm:ss，转账失败不返回。
     ///
@@ -380,7 +368,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag not published. The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_date: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 支付宝支付资金流水号，转账失败不返回。
     ///
@@ -389,7 +376,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_fund_order_id: ::std::option::Option<::std::string::String>,
     /// 金融机构发起签约类、支付类、差错类业务时，应为每笔业务分配唯一的交易流水号。31位交易流水号组成规则为：“8位日期”+“16位序列号”+“1位预留位”+“6位控制位”，其中：
     /// a）“8位日期”为系统当前日期，ISODate格式：“YYYYMMDD”
@@ -405,7 +391,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag not published. 31 characters by its description; no maximum length is published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse; the example is the one its description gives
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_serial_no: ::std::option::Option<::std::string::String>,
     /// 转账单据状态。可能出现的状态如下： SUCCESS：转账成功； WAIT_PAY：等待支付； CLOSED：订单超时关闭； FAIL：失败（适用于"单笔转账到银行卡"）； DEALING：处理中（适用于"单笔转账到银行卡"）； REFUND：退票（适用于"单笔转账到银行卡"）； alipay.fund.trans.app.pay涉及的状态： WAIT_PAY、SUCCESS、CLOSED alipay.fund.trans.refund涉及的状态：SUCCESS alipay.fund.trans.uni.transfer涉及的状态：SUCCESS、FAIL、DEALING、REFUND
     ///
@@ -414,7 +399,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TransCommonStatus>,
     /// 特殊场景提供，当子单出现异常导致主单失败或者退款时，会提供此字段，用于透出子单具体的错误场景
     ///
@@ -423,7 +407,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_order_error_code: ::std::option::Option<::std::string::String>,
     /// 特殊场景提供，当子单出现异常导致主单失败或者退款时，会提供此字段，用于透出子单具体的错误场景
     ///
@@ -432,7 +415,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published. The Javadoc gives it the same text as sub_order_error_code.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_order_fail_reason: ::std::option::Option<::std::string::String>,
     /// 退款子单失败状态
     ///
@@ -441,7 +423,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published; no values published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_order_status: ::std::option::Option<::std::string::String>,
     /// 付款金额，收银台场景下付款成功后的支付金额，订单状态为SUCCESS才返回，其他状态不返回。付款金额，单位为元，精确到小数点后两位。
     ///
@@ -450,7 +431,6 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 商户在查询代发订单信息时返回其在代发请求中传入的账单属性。
     ///
@@ -459,14 +439,81 @@ pub struct AlipayFundTransCommonQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransCommonQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_bill_info: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayFundTransCommonQueryResponse {
+    const NAME: &'static str = "AlipayFundTransCommonQueryResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "arrival_time_end" => w::read(&mut self.arrival_time_end, key, map),
+            "deduct_bill_info" => w::read(&mut self.deduct_bill_info, key, map),
+            "error_code" => w::read(&mut self.error_code, key, map),
+            "fail_reason" => w::read(&mut self.fail_reason, key, map),
+            "order_fee" => w::read(&mut self.order_fee, key, map),
+            "order_id" => w::read(&mut self.order_id, key, map),
+            "out_biz_no" => w::read(&mut self.out_biz_no, key, map),
+            "passback_params" => w::read(&mut self.passback_params, key, map),
+            "pay_date" => w::read(&mut self.pay_date, key, map),
+            "pay_fund_order_id" => w::read(&mut self.pay_fund_order_id, key, map),
+            "settle_serial_no" => w::read(&mut self.settle_serial_no, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            "sub_order_error_code" => w::read(&mut self.sub_order_error_code, key, map),
+            "sub_order_fail_reason" => w::read(&mut self.sub_order_fail_reason, key, map),
+            "sub_order_status" => w::read(&mut self.sub_order_status, key, map),
+            "trans_amount" => w::read(&mut self.trans_amount, key, map),
+            "transfer_bill_info" => w::read(&mut self.transfer_bill_info, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundTransCommonQueryResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundTransCommonQueryResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "arrival_time_end", &self.arrival_time_end)?;
+        w::optional_entry(&mut m, "deduct_bill_info", &self.deduct_bill_info)?;
+        w::optional_entry(&mut m, "error_code", &self.error_code)?;
+        w::optional_entry(&mut m, "fail_reason", &self.fail_reason)?;
+        w::optional_entry(&mut m, "order_fee", &self.order_fee)?;
+        w::optional_entry(&mut m, "order_id", &self.order_id)?;
+        w::optional_entry(&mut m, "out_biz_no", &self.out_biz_no)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "pay_date", &self.pay_date)?;
+        w::optional_entry(&mut m, "pay_fund_order_id", &self.pay_fund_order_id)?;
+        w::optional_entry(&mut m, "settle_serial_no", &self.settle_serial_no)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        w::optional_entry(&mut m, "sub_order_error_code", &self.sub_order_error_code)?;
+        w::optional_entry(&mut m, "sub_order_fail_reason", &self.sub_order_fail_reason)?;
+        w::optional_entry(&mut m, "sub_order_status", &self.sub_order_status)?;
+        w::optional_entry(&mut m, "trans_amount", &self.trans_amount)?;
+        w::optional_entry(&mut m, "transfer_bill_info", &self.transfer_bill_info)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundTransCommonQueryResponse, AlipayFundTransCommonQueryErrorCode
 );
 /// The business error codes of `alipay.fund.trans.common.query`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundTransCommonQueryErrorCode {
     /// `ORDER_NOT_EXIST`: meaning not published by Alipay.
@@ -532,7 +579,7 @@ impl ::std::convert::From<&str> for AlipayFundTransCommonQueryErrorCode {
 /// DIRECT_TRANSFER:B2C现金红包、单笔无密转账
 ///
 /// The allowed values of the `biz_scene` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BizScene {
     /// `PERSONAL_PAY`: C2C现金红包-发红包
@@ -580,7 +627,7 @@ impl ::std::convert::From<&str> for BizScene {
 /// TRANS_ACCOUNT_NO_PWD:单笔无密转账
 ///
 /// The allowed values of the `product_code` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProductCode {
     /// `STD_RED_PACKET`: 现金红包
@@ -621,7 +668,7 @@ impl ::std::convert::From<&str> for ProductCode {
 /// 转账单据状态。可能出现的状态如下： SUCCESS：转账成功； WAIT_PAY：等待支付； CLOSED：订单超时关闭； FAIL：失败（适用于"单笔转账到银行卡"）； DEALING：处理中（适用于"单笔转账到银行卡"）； REFUND：退票（适用于"单笔转账到银行卡"）； alipay.fund.trans.app.pay涉及的状态： WAIT_PAY、SUCCESS、CLOSED alipay.fund.trans.refund涉及的状态：SUCCESS alipay.fund.trans.uni.transfer涉及的状态：SUCCESS、FAIL、DEALING、REFUND
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TransCommonStatus {
     /// `SUCCESS`: 转账成功

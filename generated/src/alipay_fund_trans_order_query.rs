@@ -35,15 +35,12 @@ pub const METHOD: &str = "alipay.fund.trans.order.query";
 /// ```json
 /// {"out_biz_no":"3142321423432","order_id":"20160627110070001502260006780837"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundTransOrderQueryRequest {
     /// 商户转账唯一订单号：发起转账来源方定义的转账单据ID。
@@ -56,7 +53,6 @@ pub struct AlipayFundTransOrderQueryRequest {
     /// Note: Length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransOrderQueryModel; example: the Java example in the method source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_biz_no: ::std::option::Option<::std::string::String>,
     /// 支付宝转账单据号：和商户转账唯一订单号不能同时为空。当和商户转账唯一订单号同时提供时，将用本参数进行查询，忽略商户转账唯一订单号。
     ///
@@ -67,8 +63,19 @@ pub struct AlipayFundTransOrderQueryRequest {
     /// Note: Length not published. The error code ORDER_ID_INVALID (v3 SDK enum) suggests a format check, but its meaning is not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransOrderQueryModel; example: the Java example in the method source
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayFundTransOrderQueryRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_biz_no", &self.out_biz_no)?;
+        w::optional_entry(&mut m, "order_id", &self.order_id)?;
+        m.end()
+    }
 }
 impl AlipayFundTransOrderQueryRequest {
     /// A value with every field unset; set fields with the setters.
@@ -158,15 +165,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundTransOrderQueryRequest {}
 /// The response of `alipay.fund.trans.order.query` (the `alipay_fund_trans_order_query_response` node): 查询转账订单接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundTransOrderQueryResponse {
     /// 网关返回码
@@ -178,7 +177,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -187,7 +185,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -198,7 +195,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -207,7 +203,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝转账单据号，查询失败不返回。
     ///
@@ -218,7 +213,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// 转账单据状态。
     /// SUCCESS：成功（配合"单笔转账到银行账户接口"产品使用时, 同一笔单据多次查询有可能从成功变成退票状态）；
@@ -235,7 +229,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag and length not published. UNKNOWN gets the Rust name StatusUnknown, since every enum already has an Unknown variant for values not listed.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TransOrderStatus>,
     /// 支付时间，格式为yyyy-MM-dd HH:mm:ss，转账失败不返回。
     ///
@@ -246,7 +239,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag not published. The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_date: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 预计到账时间，转账到银行卡专用，格式为yyyy-MM-dd HH:mm:ss，转账受理失败不返回。
     ///    注意：
@@ -259,7 +251,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag not published. The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub arrival_time_end: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 预计收费金额（元），转账到银行卡专用，数字格式，精确到小数点后2位，转账失败或转账受理失败不返回。
     ///
@@ -270,7 +261,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag and length not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 查询到的订单状态为FAIL失败或REFUND退票时，返回具体的原因。
     ///
@@ -281,7 +271,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fail_reason: ::std::option::Option<::std::string::String>,
     /// 发起转账来源方定义的转账单据号。
     /// 该参数的赋值均以查询结果中 的 out_biz_no 为准。
@@ -294,7 +283,6 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_biz_no: ::std::option::Option<::std::string::String>,
     /// 查询失败时，本参数为错误代 码。
     ///  查询成功不返回。 对于退票订单，不返回该参数。
@@ -306,14 +294,63 @@ pub struct AlipayFundTransOrderQueryResponse {
     /// Note: Required flag and length not published. The description's 错误代 码 (with a space) is verbatim. Despite the wording, it describes the transfer's failure (see fail_reason and the example EXCEED_LIMIT_SM_AMOUNT), not a failure of the query call, which comes as sub_code.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayFundTransOrderQueryResponse; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransOrderQueryResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayFundTransOrderQueryResponse {
+    const NAME: &'static str = "AlipayFundTransOrderQueryResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "order_id" => w::read(&mut self.order_id, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            "pay_date" => w::read(&mut self.pay_date, key, map),
+            "arrival_time_end" => w::read(&mut self.arrival_time_end, key, map),
+            "order_fee" => w::read(&mut self.order_fee, key, map),
+            "fail_reason" => w::read(&mut self.fail_reason, key, map),
+            "out_biz_no" => w::read(&mut self.out_biz_no, key, map),
+            "error_code" => w::read(&mut self.error_code, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundTransOrderQueryResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundTransOrderQueryResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "order_id", &self.order_id)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        w::optional_entry(&mut m, "pay_date", &self.pay_date)?;
+        w::optional_entry(&mut m, "arrival_time_end", &self.arrival_time_end)?;
+        w::optional_entry(&mut m, "order_fee", &self.order_fee)?;
+        w::optional_entry(&mut m, "fail_reason", &self.fail_reason)?;
+        w::optional_entry(&mut m, "out_biz_no", &self.out_biz_no)?;
+        w::optional_entry(&mut m, "error_code", &self.error_code)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundTransOrderQueryResponse, AlipayFundTransOrderQueryErrorCode
 );
 /// The business error codes of `alipay.fund.trans.order.query`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundTransOrderQueryErrorCode {
     /// `ORDER_NOT_EXIST`: meaning not published by Alipay.
@@ -399,7 +436,7 @@ impl ::std::convert::From<&str> for AlipayFundTransOrderQueryErrorCode {
 /// UNKNOWN：状态未知。
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TransOrderStatus {
     /// `SUCCESS`: 成功（配合"单笔转账到银行账户接口"产品使用时, 同一笔单据多次查询有可能从成功变成退票状态）

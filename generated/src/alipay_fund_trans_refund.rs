@@ -33,14 +33,12 @@ pub const METHOD: &str = "alipay.fund.trans.refund";
 /// ```json
 /// {"order_id":"20190703110075000006530004756875","out_request_no":"2018999960760005838333","refund_amount":"8.88","remark":"红包超时退回"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundTransRefundRequest {
     /// 发红包时支付宝返回的支付宝订单号order_id。
@@ -66,7 +64,6 @@ pub struct AlipayFundTransRefundRequest {
     /// Wire name `remark`, type `string`, optional, max length 200.
     ///
     /// Example: `红包超时退回`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
     /// JSON格式，传递业务扩展参数，使用前请与支付宝工程师联系！
     ///
@@ -75,7 +72,6 @@ pub struct AlipayFundTransRefundRequest {
     /// Note: A JSON object serialized into a string. The v3 SDK's example, {"MERCHANT_PAYER_ID":"1234567890","MERCHANT_PAYER_PHONE:"15012341234"}, is not valid JSON, so it is not used as example. No length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransRefundModel; alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<::std::string::String>,
     /// 公用回传参数，如果请求时传递了该参数，则异步通知商户时会回传该参数。
     ///
@@ -86,7 +82,6 @@ pub struct AlipayFundTransRefundRequest {
     /// Note: Echoed unchanged in the async notify. No length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayFundTransRefundModel; alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 场景码
     ///
@@ -97,7 +92,6 @@ pub struct AlipayFundTransRefundRequest {
     /// Note: Required flag unknown (no source gives it), so written as optional. Newer field: absent from the v2 Java SDK's model (alipay-sdk-java 4.39.223.ALL). No length given.
     ///
     /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel; alipay-sdk-python 3.7.1411, alipay.aop.api.domain.AlipayFundTransRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_scene: ::std::option::Option<::std::string::String>,
     /// 产品码
     ///
@@ -108,8 +102,25 @@ pub struct AlipayFundTransRefundRequest {
     /// Note: Required flag unknown (no source gives it), so written as optional. Newer field: absent from the v2 Java SDK's model (alipay-sdk-java 4.39.223.ALL). No length given.
     ///
     /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransRefundModel; alipay-sdk-python 3.7.1411, alipay.aop.api.domain.AlipayFundTransRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayFundTransRefundRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "order_id", &self.order_id)?;
+        w::entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::entry(&mut m, "refund_amount", &self.refund_amount)?;
+        w::optional_entry(&mut m, "remark", &self.remark)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "biz_scene", &self.biz_scene)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        m.end()
+    }
 }
 impl AlipayFundTransRefundRequest {
     /// A value from its required fields (`order_id`, `out_request_no`, `refund_amount`); set the optional ones with the setters.
@@ -314,15 +325,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundTransRefundRequest {}
 ///     "sign": "ERITJKEIJKJHKKKKKKKHJEREEEEEEEEEEE"
 /// }
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundTransRefundResponse {
     /// 网关返回码
@@ -334,7 +337,6 @@ pub struct AlipayFundTransRefundResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -343,7 +345,6 @@ pub struct AlipayFundTransRefundResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -354,7 +355,6 @@ pub struct AlipayFundTransRefundResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -363,35 +363,30 @@ pub struct AlipayFundTransRefundResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 退款的支付宝系统内部单据id
     ///
     /// Wire name `refund_order_id`, type `string`, required, max length 64.
     ///
     /// Example: `2088000000300210312`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_order_id: ::std::option::Option<::std::string::String>,
     /// 发红包时支付宝返回的支付宝订单号order_id。
     ///
     /// Wire name `order_id`, type `string`, required, max length 64.
     ///
     /// Example: `20881030507841230156`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// 标识一次资金退回请求,一笔资金退回失败后重新提交,要采用原来的资金退回单号。总退款金额不能超过用户实际支付金额。
     ///
     /// Wire name `out_request_no`, type `string`, required, max length 64.
     ///
     /// Example: `2019063050784123`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// SUCCESS:退款成功
     ///
     /// Wire name `status`, type `string`, required, max length 64.
     ///
     /// Example: `SUCCESS`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
     /// 本次退款的金额,单位为元,支持两位小数
     ///
@@ -400,7 +395,6 @@ pub struct AlipayFundTransRefundResponse {
     /// Example: `8.88`
     ///
     /// Note: The document's table types it String; it is an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退款资金退回
     ///
@@ -409,14 +403,58 @@ pub struct AlipayFundTransRefundResponse {
     /// Example: `2019-01-01 08:08:08`
     ///
     /// Note: The document's table types it String with maximum length 20; the value is a yyyy-MM-dd HH:mm:ss time, as in the example.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_date: ::std::option::Option<::alipay_runtime::DateTime>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayFundTransRefundResponse {
+    const NAME: &'static str = "AlipayFundTransRefundResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "refund_order_id" => w::read(&mut self.refund_order_id, key, map),
+            "order_id" => w::read(&mut self.order_id, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            "refund_amount" => w::read(&mut self.refund_amount, key, map),
+            "refund_date" => w::read(&mut self.refund_date, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundTransRefundResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayFundTransRefundResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "refund_order_id", &self.refund_order_id)?;
+        w::optional_entry(&mut m, "order_id", &self.order_id)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        w::optional_entry(&mut m, "refund_amount", &self.refund_amount)?;
+        w::optional_entry(&mut m, "refund_date", &self.refund_date)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundTransRefundResponse, AlipayFundTransRefundErrorCode
 );
 /// The business error codes of `alipay.fund.trans.refund`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundTransRefundErrorCode {
     /// `INVALID_PARAMETER`: 参数有误参数有误
@@ -594,7 +632,7 @@ impl ::std::convert::From<&str> for AlipayFundTransRefundErrorCode {
 /// SUCCESS:退款成功
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `SUCCESS`: 退款成功

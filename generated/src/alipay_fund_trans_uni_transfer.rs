@@ -25,15 +25,12 @@
 /// The gateway method name.
 pub const METHOD: &str = "alipay.fund.trans.uni.transfer";
 /// The request (`biz_content`) of `alipay.fund.trans.uni.transfer`: 单笔转账接口
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayFundTransUniTransferRequest {
     /// 商家侧唯一订单号，由商家自定义。对于不同转账请求，商家需保证该订单号在自身系统唯一。
@@ -43,7 +40,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `201806300001`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_biz_no: ::std::option::Option<::std::string::String>,
     /// 订单总金额，单位为元，精确到小数点后两位，STD_RED_PACKET产品取值范围\[0.01,100000000\]；
     /// TRANS_ACCOUNT_NO_PWD产品取值范围\[0.1,100000000\]
@@ -53,7 +49,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `23.00`
     ///
     /// Note: Required flag and length not published. The range depends on product_code: \[0.01,100000000\] for STD_RED_PACKET, \[0.1,100000000\] for TRANS_ACCOUNT_NO_PWD; validation checks the wider one, so an amount under 0.1 for TRANS_ACCOUNT_NO_PWD is left to Alipay to refuse. The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 业务产品码，
     /// 单笔无密转账到支付宝账户固定为:
@@ -66,7 +61,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `TRANS_ACCOUNT_NO_PWD`
     ///
     /// Note: Required flag and length not published. No values declared: see notes (本接口为公用接口).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// 描述特定的业务场景，可传的参数如下：
     /// DIRECT_TRANSFER：单笔无密转账到支付宝，B2C现金红包;
@@ -77,7 +71,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `DIRECT_TRANSFER`
     ///
     /// Note: Required flag and length not published. No values declared: see notes (本接口为公用接口).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_scene: ::std::option::Option<::std::string::String>,
     /// 转账业务的标题，用于在支付宝用户的账单里显示
     ///
@@ -86,21 +79,18 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `转账标题`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_title: ::std::option::Option<::std::string::String>,
     /// 收款方信息
     ///
     /// Wire name `payee_info`, type `Participant`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payee_info: ::std::option::Option<super::types::Participant>,
     /// 付款方信息
     ///
     /// Wire name `payer_info`, type `Participant`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payer_info: ::std::option::Option<super::types::Participant>,
     /// 业务备注
     ///
@@ -109,7 +99,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `单笔转账`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
     /// 转账业务请求的扩展参数，支持传入的扩展参数如下：
     /// sub_biz_scene 子业务场景，红包业务必传，C2C现金红包、B2C现金红包均需传入，取值REDPACKET
@@ -119,7 +108,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `{"sub_biz_scene":"REDPACKET"}`
     ///
     /// Note: Required flag and length not published. A JSON object serialized into a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<::std::string::String>,
     /// 原支付宝业务单号。
     ///
@@ -128,7 +116,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `20190620110075000006640000063056`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_order_id: ::std::option::Option<::std::string::String>,
     /// 公用回传参数，如果请求时传递了该参数，则异步通知商户时会回传该参数。
     ///
@@ -137,14 +124,12 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Example: `{"merchantBizType":"peerPay"}`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 多币种信息字段，填充支付金额及币种，转账金额及币种，结算金额及币种
     ///
     /// Wire name `mutiple_currency_detail`, type `MutipleCurrencyDetail`, optional.
     ///
     /// Note: Required flag not published. The wire name really is spelled mutiple.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mutiple_currency_detail: ::std::option::Option<
         super::types::MutipleCurrencyDetail,
     >,
@@ -153,7 +138,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Wire name `sign_data`, type `SignData`, optional.
     ///
     /// Note: Required flag not published. The Javadoc's quotation marks are part of its text.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_data: ::std::option::Option<super::types::SignData>,
     /// 该笔转账使用的转账场景，商户可前往【\<a href="<https://b.alipay.com/page/bizfund/transferScene/list>"\>支付宝商家平台-资金管理-转账场景\</a\>】中查看/申明转账场景。\<br\> 目前支持以下枚举值：现金营销、企业退款、佣金报酬、业务结算、二手回收、公益补助、行政补贴和退款、保险理赔\<br\> \<b\>注意：\</b\>26年及以后新接入商户\<b\>必须\</b\>传入该字段。
     ///
@@ -164,7 +148,6 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Note: Newer field: absent from the v2 Java SDK's model (alipay-sdk-java 4.39.223.ALL). Required for merchants onboarded from 2026 on (26年及以后新接入商户必须传入), which a spec flag cannot express, so written as optional. The listed scenes are not declared as values: they are the ones 目前支持, and a declared list would refuse any scene added later.
     ///
     /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransUniTransferModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_scene_name: ::std::option::Option<::std::string::String>,
     /// 转账场景信息，包含转账场景信息类型和转账场景信息描述。需按该笔转账使用的转账场景准确填写\<br\> \<b\>注意：\</b\>26年及以后新接入商户\<b\>必须\</b\>传入该字段。
     ///
@@ -173,10 +156,43 @@ pub struct AlipayFundTransUniTransferRequest {
     /// Note: Newer field: absent from the v2 Java SDK's model (alipay-sdk-java 4.39.223.ALL). Required for merchants onboarded from 2026 on, written as optional for the same reason as transfer_scene_name.
     ///
     /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransUniTransferModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_scene_report_infos: ::std::option::Option<
         ::std::vec::Vec<super::types::TransferSceneReportInfo>,
     >,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundTransUniTransferRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_biz_no", &self.out_biz_no)?;
+        w::optional_entry(&mut m, "trans_amount", &self.trans_amount)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(&mut m, "biz_scene", &self.biz_scene)?;
+        w::optional_entry(&mut m, "order_title", &self.order_title)?;
+        w::optional_entry(&mut m, "payee_info", &self.payee_info)?;
+        w::optional_entry(&mut m, "payer_info", &self.payer_info)?;
+        w::optional_entry(&mut m, "remark", &self.remark)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "original_order_id", &self.original_order_id)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(
+            &mut m,
+            "mutiple_currency_detail",
+            &self.mutiple_currency_detail,
+        )?;
+        w::optional_entry(&mut m, "sign_data", &self.sign_data)?;
+        w::optional_entry(&mut m, "transfer_scene_name", &self.transfer_scene_name)?;
+        w::optional_entry(
+            &mut m,
+            "transfer_scene_report_infos",
+            &self.transfer_scene_report_infos,
+        )?;
+        m.end()
+    }
 }
 impl AlipayFundTransUniTransferRequest {
     /// A value with every field unset; set fields with the setters.
@@ -434,15 +450,7 @@ impl ::alipay_runtime::ServerCall for AlipayFundTransUniTransferRequest {}
 /// The response of `alipay.fund.trans.uni.transfer` (the `alipay_fund_trans_uni_transfer_response` node): 单笔转账接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayFundTransUniTransferResponse {
     /// 网关返回码
@@ -454,7 +462,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -463,7 +470,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -474,7 +480,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -483,7 +488,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 商户订单号
     ///
@@ -492,7 +496,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `201808080001`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_biz_no: ::std::option::Option<::std::string::String>,
     /// 支付宝转账订单号
     ///
@@ -501,7 +504,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `20190801110070000006380000250621`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// 支付宝支付资金流水号
     ///
@@ -510,7 +512,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `20190801110070001506380000251556`
     ///
     /// Note: Required flag and length not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_fund_order_id: ::std::option::Option<::std::string::String>,
     /// 转账单据状态。
     /// SUCCESS（该笔转账交易成功）：成功；
@@ -523,7 +524,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `SUCCESS`
     ///
     /// Note: Required flag and length not published. error_code and fail_reason, which FAIL refers to, are not fields of this response in either Java SDK; alipay.fund.trans.common.query returns them.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TransferStatus>,
     /// 订单支付时间，格式为yyyy-MM-dd HH:mm:ss
     ///
@@ -532,7 +532,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `2019-08-21 00:00:00`
     ///
     /// Note: Required flag not published. The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_date: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 转账金额，单位为元，默认为空，特殊场景提供。
     ///
@@ -541,7 +540,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `12.01`
     ///
     /// Note: Required flag and length not published. The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 金融机构发起签约类、支付类、差错类业务时，应为每笔业务分配唯一的交易流水号。31位交易流水号组成规则为：“8位日期”+“16位序列号”+“1位预留位”+“6位控制位”，其中：
     /// a）“8位日期”为系统当前日期，ISODate格式：“YYYYMMDD”
@@ -555,7 +553,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Example: `2023052993044491260542090100400`
     ///
     /// Note: Required flag not published. 31 characters by its description; no maximum length is published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_serial_no: ::std::option::Option<::std::string::String>,
     /// 访问链接，用于多阶段转账时，后续阶段跳转支付宝端内领取阵地使用
     ///
@@ -564,7 +561,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Note: Newer field: absent from the v2 Java SDK's response class (alipay-sdk-java 4.39.223.ALL). Required flag and length not published. The v3 SDK's example is a share text, not a URL, so it is not used.
     ///
     /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransUniTransferResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link: ::std::option::Option<::std::string::String>,
     /// 支付宝支付子单资金流水号，当二阶段主子单场景时需要使用该单号去下载电子回单
     ///
@@ -575,7 +571,6 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Note: Newer field: absent from the v2 Java SDK's response class (alipay-sdk-java 4.39.223.ALL). Required flag and length not published.
     ///
     /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransUniTransferResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_pay_fund_order_id: ::std::option::Option<::std::string::String>,
     /// 转账单据子状态。 SUCCESS（二阶段转账到支付宝账户领取成功）： REFUNDED：退款（二阶段转账到支付宝账户退款）；
     ///
@@ -586,14 +581,67 @@ pub struct AlipayFundTransUniTransferResponse {
     /// Note: Newer field: absent from the v2 Java SDK's response class (alipay-sdk-java 4.39.223.ALL). Required flag and length not published.
     ///
     /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayFundTransUniTransferResponseModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_status: ::std::option::Option<TransferSubStatus>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayFundTransUniTransferResponse {
+    const NAME: &'static str = "AlipayFundTransUniTransferResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "out_biz_no" => w::read(&mut self.out_biz_no, key, map),
+            "order_id" => w::read(&mut self.order_id, key, map),
+            "pay_fund_order_id" => w::read(&mut self.pay_fund_order_id, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            "trans_date" => w::read(&mut self.trans_date, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "settle_serial_no" => w::read(&mut self.settle_serial_no, key, map),
+            "link" => w::read(&mut self.link, key, map),
+            "sub_pay_fund_order_id" => w::read(&mut self.sub_pay_fund_order_id, key, map),
+            "sub_status" => w::read(&mut self.sub_status, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayFundTransUniTransferResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayFundTransUniTransferResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "out_biz_no", &self.out_biz_no)?;
+        w::optional_entry(&mut m, "order_id", &self.order_id)?;
+        w::optional_entry(&mut m, "pay_fund_order_id", &self.pay_fund_order_id)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        w::optional_entry(&mut m, "trans_date", &self.trans_date)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "settle_serial_no", &self.settle_serial_no)?;
+        w::optional_entry(&mut m, "link", &self.link)?;
+        w::optional_entry(&mut m, "sub_pay_fund_order_id", &self.sub_pay_fund_order_id)?;
+        w::optional_entry(&mut m, "sub_status", &self.sub_status)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayFundTransUniTransferResponse, AlipayFundTransUniTransferErrorCode
 );
 /// The business error codes of `alipay.fund.trans.uni.transfer`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayFundTransUniTransferErrorCode {
     /// `SHARING_TRANSFER_REMARK_OVER_LIMIT`: meaning not published by Alipay.
@@ -2281,7 +2329,7 @@ impl ::std::convert::From<&str> for AlipayFundTransUniTransferErrorCode {
 /// REFUND：退票（转账到支付宝账户不涉及）；
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TransferStatus {
     /// `SUCCESS`: 成功（该笔转账交易成功）
@@ -2332,7 +2380,7 @@ impl ::std::convert::From<&str> for TransferStatus {
 /// 转账单据子状态。 SUCCESS（二阶段转账到支付宝账户领取成功）： REFUNDED：退款（二阶段转账到支付宝账户退款）；
 ///
 /// The allowed values of the `sub_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TransferSubStatus {
     /// `SUCCESS`: 二阶段转账到支付宝账户领取成功

@@ -25,14 +25,12 @@ pub const METHOD: &str = "alipay.trade.app.pay";
 /// # Rules
 ///
 /// - When several of `time_expire`, `timeout_express` are given, the first wins: time_expire和timeout_express两者只需传入一个或者都不传，如果两者都传，优先使用time_expire。
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeAppPayRequest {
     /// 商户订单号。
@@ -81,7 +79,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag not published in the sources found; the Java SDK text gives a default (QUICK_MSECURITY_PAY), so it is written as optional. No length given.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<ProductCode>,
     /// 订单附加信息。
     /// 如果请求时传递了该参数，将在异步通知、对账单中原样返回，同时会在商户和用户的pc账单详情中作为交易描述展示
@@ -93,7 +90,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: The old table describes it as 对一笔交易的具体描述信息。如果是多种商品，请将商品描述字符串累加传给body。
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; required flag, length and example: the old request table (third-party copy, see notes)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 订单绝对超时时间。
     /// 格式为yyyy-MM-dd HH:mm:ss。
@@ -106,7 +102,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag not published in the sources found.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expire: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 建议使用time_expire字段。
     ///
@@ -125,14 +120,12 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: The old table gives the range as 1m～15d; the current Java SDK text gives 5m～15d and says a value below 5m counts as 5m.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; required flag and length: the old request table (third-party copy, see notes); example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_express: ::std::option::Option<::std::string::String>,
     /// 订单包含的商品列表信息，json格式，其它说明详见商品明细说明
     ///
     /// Wire name `goods_detail`, type `GoodsDetail[]`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_detail: ::std::option::Option<::std::vec::Vec<super::types::GoodsDetail>>,
     /// 公用回传参数。
     /// 如果请求时传递了该参数，支付宝会在异步通知时将该参数原样返回。
@@ -145,14 +138,12 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数
     ///
     /// Wire name `extend_params`, type `ExtendParams`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extend_params: ::std::option::Option<super::types::ExtendParams>,
     /// 商户传入业务信息，具体值要和支付宝约定，应用于安全，营销等参数直传场景，格式为json格式
     ///
@@ -161,7 +152,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: A JSON object serialized into a string. Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<::std::string::String>,
     /// 商品主类型
     ///
@@ -170,7 +160,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag and length not published in the sources found. The app.pay text lists no values (page.pay's: 0 虚拟类商品, 1 实物类商品).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_type: ::std::option::Option<::std::string::String>,
     /// 优惠参数
     /// 注：仅与支付宝协商后可用
@@ -182,14 +171,12 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: A JSON object serialized into a string. Required flag and length not published in the sources found.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub promo_params: ::std::option::Option<::std::string::String>,
     /// 描述分账信息，json格式，详见分账参数说明
     ///
     /// Wire name `royalty_info`, type `RoyaltyInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_info: ::std::option::Option<super::types::RoyaltyInfo>,
     /// 二级商户信息。
     /// 直付通模式和机构间连模式下必传，其它场景下不需要传入。
@@ -199,7 +186,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required in the 直付通 and 机构间连 modes only, a condition no rule can express, so written as optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<super::types::SubMerchant>,
     /// 商户的原始订单号
     ///
@@ -210,7 +196,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag not published in the sources found. The response class describes the same field as 商户原始订单号，最大长度限制32位 (alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse); no request table gives a length, so none is enforced.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 指定支付渠道，多个渠道以逗号分割。用户只能使用此处指定渠道进行支付。
     /// 与disable_pay_channels互斥，支持传入的值：\<a target="_blank" href="<https://docs.open.alipay.com/common/wifww7>"\>渠道列表\</a\>。
@@ -223,7 +208,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 禁用渠道,用户不可用指定渠道支付，多个渠道以逗号分割
     /// 注，与enable_pay_channels互斥
@@ -236,7 +220,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 指定单通道，仅支持传入一个渠道。
     /// 注意：
@@ -250,7 +233,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag and length not published in the sources found. The text says only pcredit is supported but gives it no meaning, so no values are declared.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub specified_channel: ::std::option::Option<::std::string::String>,
     /// 商户门店编号。
     /// 指商户创建门店时输入的门店编号。
@@ -262,7 +244,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 卖家支付宝用户ID。
     /// 当需要指定收款账号时，通过该参数传入，如果该值为空，则默认为商户签约账号对应的支付宝用户ID。
@@ -274,7 +255,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 结算信息。
     /// json格式，详见结算参数说明。
@@ -285,21 +265,18 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required in the 直付通 mode only, a condition no rule can express, so written as optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_info: ::std::option::Option<super::types::SettleInfo>,
     /// 开票信息
     ///
     /// Wire name `invoice_info`, type `InvoiceInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_info: ::std::option::Option<super::types::InvoiceInfo>,
     /// 外部指定买家
     ///
     /// Wire name `ext_user_info`, type `ExtUserInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_user_info: ::std::option::Option<super::types::ExtUserInfo>,
     /// 签约参数。如果希望在sdk中支付并签约，需要在这里传入签约信息。
     /// 周期扣款场景 product_code 为 CYCLE_PAY_AUTH 时必填。
@@ -309,7 +286,6 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Required when product_code is CYCLE_PAY_AUTH, a condition on a value that no rule can express, so written as optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreement_sign_params: ::std::option::Option<super::types::SignParams>,
     /// 通知参数选项。 商户通过传递该参数来定制需要异步通知的额外字段，数组格式。包括但不限于：\["hyb_amount","enterprise_pay_info","medical_insurance_info","credit_pay_mode"\]
     ///
@@ -318,8 +294,43 @@ pub struct AlipayTradeAppPayRequest {
     /// Note: Open list (包括但不限于), so no values are declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeAppPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeAppPayRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::entry(&mut m, "total_amount", &self.total_amount)?;
+        w::entry(&mut m, "subject", &self.subject)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(&mut m, "time_expire", &self.time_expire)?;
+        w::optional_entry(&mut m, "timeout_express", &self.timeout_express)?;
+        w::optional_entry(&mut m, "goods_detail", &self.goods_detail)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "extend_params", &self.extend_params)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "goods_type", &self.goods_type)?;
+        w::optional_entry(&mut m, "promo_params", &self.promo_params)?;
+        w::optional_entry(&mut m, "royalty_info", &self.royalty_info)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "enable_pay_channels", &self.enable_pay_channels)?;
+        w::optional_entry(&mut m, "disable_pay_channels", &self.disable_pay_channels)?;
+        w::optional_entry(&mut m, "specified_channel", &self.specified_channel)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::optional_entry(&mut m, "settle_info", &self.settle_info)?;
+        w::optional_entry(&mut m, "invoice_info", &self.invoice_info)?;
+        w::optional_entry(&mut m, "ext_user_info", &self.ext_user_info)?;
+        w::optional_entry(&mut m, "agreement_sign_params", &self.agreement_sign_params)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        m.end()
+    }
 }
 impl AlipayTradeAppPayRequest {
     /// A value from its required fields (`out_trade_no`, `total_amount`, `subject`); set the optional ones with the setters.
@@ -727,15 +738,7 @@ impl ::alipay_runtime::SdkCall for AlipayTradeAppPayRequest {}
 /// The response of `alipay.trade.app.pay` (the `alipay_trade_app_pay_response` node): app支付接口2.0
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeAppPayResponse {
     /// 网关返回码
@@ -747,7 +750,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -756,7 +758,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -767,7 +768,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -776,15 +776,12 @@ pub struct AlipayTradeAppPayResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 获取签名后的业务数据具体使用方法请参考 \[接入指南\]("<https://opendocs.alipay.com/open/01dcc0?pathHash=cf89b2be>")
     ///
     /// Wire name `orderStr`, type `string`, required, max length 16384.
     ///
     /// Note: 签名字符串 (the document's name for it). Not sent by Alipay: it is what the SDK's sdkExecute builds from the signed request, for the merchant's app to hand to the Alipay app SDK. The Java SDK's text is 获取签名后的业务数据. The wire name really is camelCase.
-    #[serde(rename = "orderStr")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_str: ::std::option::Option<::std::string::String>,
     /// 商户订单号，由商家自定义。
     ///
@@ -795,7 +792,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Arrives in the app SDK's result. The 2017 page describes it as 商户网站唯一订单号.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse; required flag, length and example: App支付同步通知参数说明, <https://doc.open.alipay.com/docs/doc.htm?treeId=193&articleId=105302&docType=1>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 该交易在支付宝系统中的交易流水号。使用sdkExecute方法提交时不会返回，请在支付成功后通过 \<a href="<https://opendocs.alipay.com/apis/api_1/alipay.trade.query>"\>alipay.trade.query\</a\>(统一收单线下交易查询)接口查询获取。
     ///
@@ -806,7 +802,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Arrives in the app SDK's result (the 2017 page: 该交易在支付宝系统中的交易流水号。最长64位。, 是); sdkExecute itself does not return it.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse; required flag, length and example: App支付同步通知参数说明, <https://doc.open.alipay.com/docs/doc.htm?treeId=193&articleId=105302&docType=1>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 该笔订单的资金总额，单位为人民币（元），取值范围为 0.01~100000000.00，精确到小数点后两位。
     ///
@@ -817,7 +812,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Required flag unknown (the 2017 page's table was retrieved only up to app_id). The Java SDK types it String; an amount in yuan. Arrives in the app SDK's result.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse; example: App支付同步通知参数说明, <https://doc.open.alipay.com/docs/doc.htm?treeId=193&articleId=105302&docType=1>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 收款支付宝账号对应的支付宝唯一用户号。
     /// 以2088开头的纯16位数字
@@ -829,7 +823,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Required flag and length unknown (the 2017 page's table was retrieved only up to app_id). Arrives in the app SDK's result.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse; example: App支付同步通知参数说明, <https://doc.open.alipay.com/docs/doc.htm?treeId=193&articleId=105302&docType=1>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 商户原始订单号，最大长度限制32位
     ///
@@ -838,7 +831,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Required flag unknown (no source gives it); the length is the description's.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 信用支付模式。表示订单是采用信用支付方式（支付时买家没有出资，需要后续履约）。"creditAdvanceV2"表示芝麻先用后付模式，用户后续需要履约扣款。 此字段只有信用支付场景才有值，商户需要根据字段值单独处理。此字段以后可能扩展其他值，建议商户使用白名单方式识别，对于未识别的值做失败处理，并联系支付宝技术支持人员。
     ///
@@ -847,7 +839,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Required flag and length unknown (no source gives them). The text says more values may be added: an unknown value parses as Unknown, which the text says to treat as a failure.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_pay_mode: ::std::option::Option<CreditPayMode>,
     /// 信用业务单号。信用支付场景才有值，先用后付产品里是芝麻订单号
     ///
@@ -856,7 +847,6 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_biz_order_id: ::std::option::Option<::std::string::String>,
     /// 授信协议号。信用支付场景才有值，先用后付产品里是用户的芝麻授信协议号
     ///
@@ -865,12 +855,62 @@ pub struct AlipayTradeAppPayResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeAppPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_agreement_id: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradeAppPayResponse {
+    const NAME: &'static str = "AlipayTradeAppPayResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "orderStr" => w::read(&mut self.order_str, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "total_amount" => w::read(&mut self.total_amount, key, map),
+            "seller_id" => w::read(&mut self.seller_id, key, map),
+            "merchant_order_no" => w::read(&mut self.merchant_order_no, key, map),
+            "credit_pay_mode" => w::read(&mut self.credit_pay_mode, key, map),
+            "credit_biz_order_id" => w::read(&mut self.credit_biz_order_id, key, map),
+            "credit_agreement_id" => w::read(&mut self.credit_agreement_id, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeAppPayResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeAppPayResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "orderStr", &self.order_str)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "credit_pay_mode", &self.credit_pay_mode)?;
+        w::optional_entry(&mut m, "credit_biz_order_id", &self.credit_biz_order_id)?;
+        w::optional_entry(&mut m, "credit_agreement_id", &self.credit_agreement_id)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradeAppPayResponse, AlipayTradeAppPayErrorCode);
 /// The business error codes of `alipay.trade.app.pay`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeAppPayErrorCode {
     /// `ACQ.SYSTEM_ERROR`: 接口返回错误
@@ -1075,7 +1115,7 @@ impl ::std::convert::From<&str> for AlipayTradeAppPayErrorCode {
 /// 信用支付模式。表示订单是采用信用支付方式（支付时买家没有出资，需要后续履约）。"creditAdvanceV2"表示芝麻先用后付模式，用户后续需要履约扣款。 此字段只有信用支付场景才有值，商户需要根据字段值单独处理。此字段以后可能扩展其他值，建议商户使用白名单方式识别，对于未识别的值做失败处理，并联系支付宝技术支持人员。
 ///
 /// The allowed values of the `credit_pay_mode` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum CreditPayMode {
     /// `creditAdvanceV2`: 芝麻先用后付模式，用户后续需要履约扣款
@@ -1115,7 +1155,7 @@ impl ::std::convert::From<&str> for CreditPayMode {
 /// 默认值为QUICK_MSECURITY_PAY。
 ///
 /// The allowed values of the `product_code` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProductCode {
     /// `QUICK_MSECURITY_PAY`: 无线快捷支付产品

@@ -45,15 +45,12 @@ pub const METHOD: &str = "alipay.trade.cancel";
 /// ```json
 /// {"out_trade_no":"sao201881610515614521"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeCancelRequest {
     /// 原支付请求的商户订单号,和支付宝交易号不能同时为空
@@ -61,15 +58,25 @@ pub struct AlipayTradeCancelRequest {
     /// Wire name `out_trade_no`, type `string`, conditionally required (see the rules), max length 64.
     ///
     /// Example: `20150320010101001`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号，和商户订单号不能同时为空
     ///
     /// Wire name `trade_no`, type `string`, conditionally required (see the rules), max length 64.
     ///
     /// Example: `2014112611001004680073956707`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeCancelRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        m.end()
+    }
 }
 impl AlipayTradeCancelRequest {
     /// A value with every field unset; set fields with the setters.
@@ -174,15 +181,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradeCancelRequest {}
 /// The response of `alipay.trade.cancel` (the `alipay_trade_cancel_response` node): 统一收单交易撤销接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeCancelResponse {
     /// 网关返回码
@@ -194,7 +193,6 @@ pub struct AlipayTradeCancelResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -203,7 +201,6 @@ pub struct AlipayTradeCancelResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -214,7 +211,6 @@ pub struct AlipayTradeCancelResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -223,14 +219,12 @@ pub struct AlipayTradeCancelResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 商户订单号
     ///
     /// Wire name `out_trade_no`, type `string`, required, max length 64.
     ///
     /// Example: `6823789339978248`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 是否需要重试
     ///
@@ -239,7 +233,6 @@ pub struct AlipayTradeCancelResponse {
     /// Example: `N`
     ///
     /// Note: The values are not listed with meanings (the example is N), so no enum is declared.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry_flag: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号;
     /// 当发生交易关闭或交易退款时返回；
@@ -247,7 +240,6 @@ pub struct AlipayTradeCancelResponse {
     /// Wire name `trade_no`, type `string`, optional, max length 64.
     ///
     /// Example: `2013112011001004330000121536`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 本次撤销触发的交易动作,接口调用成功且交易存在时返回。可能的返回值：
     /// close：交易未支付，触发关闭交易动作，无退款；
@@ -257,7 +249,6 @@ pub struct AlipayTradeCancelResponse {
     /// Wire name `action`, type `string`, optional, max length 10.
     ///
     /// Example: `close`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<Action>,
     /// 当撤销产生了退款时，返回退款时间；
     ///  只在银行间联交易场景下返回该信息；
@@ -267,7 +258,6 @@ pub struct AlipayTradeCancelResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it java.util.Date, sent as yyyy-MM-dd HH:mm:ss.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeCancelResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_refund_pay: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 当撤销产生了退款时，返回的退款清算编号，用于清算对账使用；
     /// 只在银行间联交易场景下返回该信息；
@@ -277,12 +267,56 @@ pub struct AlipayTradeCancelResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeCancelResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_settlement_id: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradeCancelResponse {
+    const NAME: &'static str = "AlipayTradeCancelResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "retry_flag" => w::read(&mut self.retry_flag, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "action" => w::read(&mut self.action, key, map),
+            "gmt_refund_pay" => w::read(&mut self.gmt_refund_pay, key, map),
+            "refund_settlement_id" => w::read(&mut self.refund_settlement_id, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeCancelResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeCancelResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "retry_flag", &self.retry_flag)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "action", &self.action)?;
+        w::optional_entry(&mut m, "gmt_refund_pay", &self.gmt_refund_pay)?;
+        w::optional_entry(&mut m, "refund_settlement_id", &self.refund_settlement_id)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradeCancelResponse, AlipayTradeCancelErrorCode);
 /// The business error codes of `alipay.trade.cancel`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeCancelErrorCode {
     /// `ACQ.SYSTEM_ERROR`: 系统异常
@@ -436,7 +470,7 @@ impl ::std::convert::From<&str> for AlipayTradeCancelErrorCode {
 /// 未返回：未查询到交易，或接口调用失败；
 ///
 /// The allowed values of the `action` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Action {
     /// `close`: 交易未支付，触发关闭交易动作，无退款

@@ -43,15 +43,12 @@ pub const METHOD: &str = "alipay.trade.close";
 /// ```json
 /// {"trade_no":"2013112611001004680073956707","out_trade_no":"HZ0120131127001","operator_id":"YX01"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeCloseRequest {
     /// 该交易在支付宝系统中的交易流水号。最短 16 位，最长 64 位。和out_trade_no不能同时为空，如果同时传了 out_trade_no和 trade_no，则以 trade_no为准。
@@ -61,14 +58,12 @@ pub struct AlipayTradeCloseRequest {
     /// Example: `2013112611001004680073956707`
     ///
     /// Note: The minimum of 16 characters (最短 16 位) is not checked: the format has no minimum length.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 订单支付时传入的商户订单号,和支付宝交易号不能同时为空。 trade_no,out_trade_no如果同时存在优先取trade_no
     ///
     /// Wire name `out_trade_no`, type `string`, conditionally required (see the rules), max length 64.
     ///
     /// Example: `HZ0120131127001`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 卖家端自定义的的操作员 ID
     ///
@@ -77,8 +72,20 @@ pub struct AlipayTradeCloseRequest {
     /// Example: `YX01`
     ///
     /// Note: The Java SDK's newer Javadoc (alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCloseModel): 商家操作员编号 id，由商家自定义。
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_id: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeCloseRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "operator_id", &self.operator_id)?;
+        m.end()
+    }
 }
 impl AlipayTradeCloseRequest {
     /// A value with every field unset; set fields with the setters.
@@ -200,15 +207,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradeCloseRequest {}
 /// The response of `alipay.trade.close` (the `alipay_trade_close_response` node): 统一收单交易关闭接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeCloseResponse {
     /// 网关返回码
@@ -220,7 +219,6 @@ pub struct AlipayTradeCloseResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -229,7 +227,6 @@ pub struct AlipayTradeCloseResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -240,7 +237,6 @@ pub struct AlipayTradeCloseResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -249,7 +245,6 @@ pub struct AlipayTradeCloseResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
@@ -260,7 +255,6 @@ pub struct AlipayTradeCloseResponse {
     /// Note: Example from the v3 page's response example (third-party copy: <https://zhifubao.apifox.cn/api-126371943).>
     ///
     /// Source: required flag, max_length: the API page (选填, 64); description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeCloseResponse (the page's own description is cut off in the copy)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 创建交易传入的商户订单号
     ///
@@ -271,12 +265,48 @@ pub struct AlipayTradeCloseResponse {
     /// Note: Required flag and length unknown (no source gives them). Example from the v3 page's response example (third-party copy: <https://zhifubao.apifox.cn/api-126371943).>
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeCloseResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradeCloseResponse {
+    const NAME: &'static str = "AlipayTradeCloseResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeCloseResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeCloseResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradeCloseResponse, AlipayTradeCloseErrorCode);
 /// The business error codes of `alipay.trade.close`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeCloseErrorCode {
     /// `ACQ.TRADE_NOT_EXIST`: 交易不存在

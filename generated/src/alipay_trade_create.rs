@@ -26,14 +26,12 @@ pub const METHOD: &str = "alipay.trade.create";
 /// # Rules
 ///
 /// - When several of `time_expire`, `timeout_express` are given, the first wins: time_expire和timeout_express两者只需传入一个或者都不传，如果两者都传，优先使用time_expire。
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeCreateRequest {
     /// 商户订单号,64个字符以内、只能包含字母、数字、下划线;需保证在商户端不重复
@@ -52,7 +50,6 @@ pub struct AlipayTradeCreateRequest {
     /// Example: `2088102146225135`
     ///
     /// Note: The SDK's Javadoc adds: 收款账号优先级规则：门店绑定的收款账户\>请求传入的seller_id\>商户签约账号对应的支付宝用户ID；注：直付通和机构间联场景下seller_id无需传入或者保持跟pid一致；如果传入的seller_id与pid不一致，需要联系支付宝小二配置收款关系；
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 订单总金额,单位为元,精确到小数点后两位,取值范围\[0.01,100000000\]
     /// 如果同时传入了【打折金额】,【不可打折金额】,【订单总金额】三者,则必须满足如下条件:【订单总金额】=【打折金额】+【不可打折金额】
@@ -73,7 +70,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: The document's copy cuts this row's description off, so the SDK's Javadoc is used. The maximum length 9 given for this field cannot hold its own range's upper end 100000000.00 (12 characters), so the range \[0.01,100000000\] is kept and the length is only noted here.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required: the document
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discountable_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 不可打折金额。
     /// 不参与优惠计算的金额，单位为元，精确到小数点后两位，取值范围\[0.01,100000000\]。
@@ -85,7 +81,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: 可选, maximum length 9 from a third-party transcription of Alipay's table (no official source gives them). The maximum length 9 given for this field cannot hold its own range's upper end 100000000.00 (12 characters), so the range \[0.01,100000000\] is kept and the length is only noted here.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub undiscountable_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 订单标题。
     /// 注意：不可使用特殊字符，如 /，=，& 等。
@@ -106,7 +101,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: 可选, maximum length 64 from a third-party transcription of Alipay's table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<ProductCode>,
     /// 买家支付宝用户ID。
     /// 2088开头的16位纯数字，小程序场景下获取用户ID请参考：\<a target="_blank" href="<https://opendocs.alipay.com/mini/introduce/authcode>" \>用户授权\</a\>;
@@ -118,7 +112,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: The third-party transcription marks it 特殊可选 (maximum length 28) without a rule this format can express; the trade needs a buyer (buyer_id, buyer_open_id or buyer_logon_id) in practice, but no source states it as a rule, so none is declared.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_id: ::std::option::Option<::std::string::String>,
     /// 买家支付宝登录账号。 建议通过open_id来传递买家信息。
     ///
@@ -127,7 +120,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_logon_id: ::std::option::Option<::std::string::String>,
     /// 买家支付宝用户唯一标识
     ///
@@ -136,7 +128,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_open_id: ::std::option::Option<::std::string::String>,
     /// 订单附加信息。
     /// 如果请求时传递了该参数，将在异步通知、对账单中原样返回，同时会在商户和用户的pc账单详情中作为交易描述展示
@@ -146,7 +137,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: 可选, maximum length 128 from a third-party transcription of Alipay's table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 订单包含的商品列表信息，json格式。
     ///
@@ -155,7 +145,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_detail: ::std::option::Option<::std::vec::Vec<super::types::GoodsDetail>>,
     /// 订单绝对超时时间。
     /// 格式为yyyy-MM-dd HH:mm:ss。
@@ -166,7 +155,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published. The SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time. A third-party transcription of Alipay's table gives String, 可选, maximum length 32.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expire: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 订单相对超时时间。从交易创建时间开始计算。
     /// 该笔订单允许的最晚付款时间，逾期将关闭交易。取值范围：1m～15d。m-分钟，h-小时，d-天，1c-当天（1c-当天的情况下，无论交易何时创建，都在0点关闭）。 该参数数值不接受小数点， 如 1.5h，可转换为 90m。
@@ -179,7 +167,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: 可选, maximum length 6 from a third-party transcription of Alipay's table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_express: ::std::option::Option<::std::string::String>,
     /// 描述结算信息，json格式。
     ///
@@ -188,7 +175,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_info: ::std::option::Option<super::types::SettleInfo>,
     /// 业务扩展参数
     ///
@@ -197,7 +183,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extend_params: ::std::option::Option<super::types::ExtendParams>,
     /// 商户传入业务信息，具体值要和支付宝约定，应用于安全，营销等参数直传场景，格式为json格式
     ///
@@ -206,7 +191,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<super::types::BusinessParams>,
     /// 商户门店编号。
     /// 指商户创建门店时输入的门店编号。
@@ -216,7 +200,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: 可选, maximum length 32 from a third-party transcription of Alipay's table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 支付宝店铺编号。
     /// 指商户创建门店后支付宝生成的门店ID。
@@ -226,7 +209,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alipay_store_id: ::std::option::Option<::std::string::String>,
     /// 商户操作员编号。
     ///
@@ -235,7 +217,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: 可选, maximum length 28 from a third-party transcription of Alipay's table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 商户机具终端编号。
     ///
@@ -244,7 +225,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: 可选, maximum length 32 from a third-party transcription of Alipay's table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel; required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terminal_id: ::std::option::Option<::std::string::String>,
     /// 物流信息
     ///
@@ -253,7 +233,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logistics_detail: ::std::option::Option<super::types::LogisticsDetail>,
     /// 收货人及地址信息
     ///
@@ -262,7 +241,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receiver_address_info: ::std::option::Option<super::types::ReceiverAddressInfo>,
     /// 商户的原始订单号
     ///
@@ -271,7 +249,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 公用回传参数。
     /// 如果请求时传递了该参数，支付宝会在异步通知时将该参数原样返回。
@@ -281,7 +258,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 禁用渠道,用户不可用指定渠道支付，多个渠道以逗号分割
     /// 注，与enable_pay_channels互斥
@@ -292,7 +268,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 指定支付渠道。
     /// 用户只能使用指定的渠道进行支付，多个渠道以逗号分割。
@@ -304,7 +279,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 描述分账信息，json格式。
     ///
@@ -313,7 +287,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_info: ::std::option::Option<super::types::RoyaltyInfo>,
     /// 二级商户信息。
     /// 直付通模式和机构间连模式下必传，其它场景下不需要传入。
@@ -323,7 +296,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required only in 直付通 and 机构间连 modes, per the description; optional here.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<super::types::SubMerchant>,
     /// 外部指定买家
     ///
@@ -332,7 +304,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_user_info: ::std::option::Option<super::types::ExtUserInfo>,
     /// 签约参数。如果希望使用支付并签约，需要在这里传入签约信息。
     ///
@@ -341,7 +312,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreement_sign_params: ::std::option::Option<super::types::SignParams>,
     /// 小程序支付中，商户实际经营主体的小程序应用的appid
     ///
@@ -350,7 +320,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub op_app_id: ::std::option::Option<::std::string::String>,
     /// 买家支付宝用户唯一标识（商户实际经营主体的小程序应用关联的买家open_id）
     ///
@@ -359,7 +328,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub op_buyer_open_id: ::std::option::Option<::std::string::String>,
     /// 间联交易下，由收单机构上送的信息
     ///
@@ -368,7 +336,6 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bkagent_req_info: ::std::option::Option<super::types::BkAgentReqInfo>,
     /// 返回参数选项。 商户通过传递该参数来定制需要额外返回的信息字段，数组格式。包括但不限于：\["enterprise_pay_info","hyb_amount"\]
     ///
@@ -377,8 +344,52 @@ pub struct AlipayTradeCreateRequest {
     /// Note: Required flag not published. The list is open (包括但不限于), so no values are declared; the create response declares no field named by either option.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeCreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeCreateRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "discountable_amount", &self.discountable_amount)?;
+        w::optional_entry(&mut m, "undiscountable_amount", &self.undiscountable_amount)?;
+        w::entry(&mut m, "subject", &self.subject)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(&mut m, "buyer_id", &self.buyer_id)?;
+        w::optional_entry(&mut m, "buyer_logon_id", &self.buyer_logon_id)?;
+        w::optional_entry(&mut m, "buyer_open_id", &self.buyer_open_id)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(&mut m, "goods_detail", &self.goods_detail)?;
+        w::optional_entry(&mut m, "time_expire", &self.time_expire)?;
+        w::optional_entry(&mut m, "timeout_express", &self.timeout_express)?;
+        w::optional_entry(&mut m, "settle_info", &self.settle_info)?;
+        w::optional_entry(&mut m, "extend_params", &self.extend_params)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "alipay_store_id", &self.alipay_store_id)?;
+        w::optional_entry(&mut m, "operator_id", &self.operator_id)?;
+        w::optional_entry(&mut m, "terminal_id", &self.terminal_id)?;
+        w::optional_entry(&mut m, "logistics_detail", &self.logistics_detail)?;
+        w::optional_entry(&mut m, "receiver_address_info", &self.receiver_address_info)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "disable_pay_channels", &self.disable_pay_channels)?;
+        w::optional_entry(&mut m, "enable_pay_channels", &self.enable_pay_channels)?;
+        w::optional_entry(&mut m, "royalty_info", &self.royalty_info)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        w::optional_entry(&mut m, "ext_user_info", &self.ext_user_info)?;
+        w::optional_entry(&mut m, "agreement_sign_params", &self.agreement_sign_params)?;
+        w::optional_entry(&mut m, "op_app_id", &self.op_app_id)?;
+        w::optional_entry(&mut m, "op_buyer_open_id", &self.op_buyer_open_id)?;
+        w::optional_entry(&mut m, "bkagent_req_info", &self.bkagent_req_info)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        m.end()
+    }
 }
 impl AlipayTradeCreateRequest {
     /// A value from its required fields (`out_trade_no`, `total_amount`, `subject`); set the optional ones with the setters.
@@ -919,15 +930,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradeCreateRequest {}
 /// The response of `alipay.trade.create` (the `alipay_trade_create_response` node): 统一收单交易创建接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeCreateResponse {
     /// 网关返回码
@@ -939,7 +942,6 @@ pub struct AlipayTradeCreateResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -948,7 +950,6 @@ pub struct AlipayTradeCreateResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -959,7 +960,6 @@ pub struct AlipayTradeCreateResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -968,7 +968,6 @@ pub struct AlipayTradeCreateResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 商户订单号
     ///
@@ -977,7 +976,6 @@ pub struct AlipayTradeCreateResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeCreateResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
@@ -986,12 +984,48 @@ pub struct AlipayTradeCreateResponse {
     /// Note: Required flag and length not published. Used to open the cashier through the JSAPI (配合jsapi唤起收银台, <https://developer.aliyun.com/article/710925).>
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeCreateResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradeCreateResponse {
+    const NAME: &'static str = "AlipayTradeCreateResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeCreateResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeCreateResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradeCreateResponse, AlipayTradeCreateErrorCode);
 /// The business error codes of `alipay.trade.create`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeCreateErrorCode {
     /// `ACQ.SYSTEM_ERROR`: meaning not published by Alipay.
@@ -1481,7 +1515,7 @@ impl ::std::convert::From<&str> for AlipayTradeCreateErrorCode {
 /// 默认值为FACE_TO_FACE_PAYMENT。
 ///
 /// The allowed values of the `product_code` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProductCode {
     /// `FACE_TO_FACE_PAYMENT`: 当面付产品

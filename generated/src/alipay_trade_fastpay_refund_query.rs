@@ -62,14 +62,12 @@ pub const METHOD: &str = "alipay.trade.fastpay.refund.query";
 /// ```json
 /// {"out_trade_no":"20190321ygyg45447000001","out_request_no":"20190321ygyg45447000001"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeFastpayRefundQueryRequest {
     /// 商户订单号,该参数值为退款接口中设置的out_trade_no参数值;
@@ -81,7 +79,6 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     /// Note: The Java sample's comment: 外部订单号,与tradeNo二选一. The Java SDK's Javadoc: 商户订单号。订单支付时传入的商户订单号,和支付宝交易号不能同时为空。 trade_no,out_trade_no如果同时存在优先取trade_no
     ///
     /// Source: max_length: <https://docs.open.alipay.com/api_1/alipay.trade.fastpay.refund.query>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号,该参数值为支付接口订单创建后,退款接口设置的trade_no参数值;
     ///
@@ -92,7 +89,6 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     /// Note: Example from the Java sample's commented-out model.setTradeNo line. The Java SDK's Javadoc: 支付宝交易号。和商户订单号不能同时为空
     ///
     /// Source: max_length: <https://docs.open.alipay.com/api_1/alipay.trade.fastpay.refund.query>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 退款请求标识,该参数值设置为退款接口中设置的out_request_no参数值;
     ///
@@ -114,7 +110,6 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     /// Note: String\[\], maximum length 1024. Example: \["refund_detail_item_list"\]. The request description lists three values; deposit_back_info_list, enterprise_pay_info and refund_voucher_detail_list are named by the response fields they switch on, and their meanings are those fields' descriptions.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeFastpayRefundQueryModel; maximum length: github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<QueryOptions>>,
     /// 银行间联模式下有用，其它场景请不要使用；
     /// 双联通过该参数指定需要查询的交易所属收单机构的pid;
@@ -126,8 +121,23 @@ pub struct AlipayTradeFastpayRefundQueryRequest {
     /// Note: No length given for this method; the same field of alipay.trade.query has 16 (github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables)).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeFastpayRefundQueryModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org_pid: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayTradeFastpayRefundQueryRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        w::optional_entry(&mut m, "org_pid", &self.org_pid)?;
+        m.end()
+    }
 }
 impl AlipayTradeFastpayRefundQueryRequest {
     /// A value from its required fields (`out_request_no`); set the optional ones with the setters.
@@ -308,15 +318,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradeFastpayRefundQueryRequest {}
 /// ```json
 /// {"alipay_trade_fastpay_refund_query_response":{"code":"10000","msg":"Success","out_request_no":"20190321ygyg45447000001","out_trade_no":"20190321ygyg45447000001","refund_amount":"0.03","total_amount":"0.03","trade_no":"2019032222001481940568519359"},"sign":"i5B/cVIg6IjvbEaR6h1d7tl5wBV9s/RrNb4nV4LpWa1SGIumnHP3BUgjiAUFRL2gyMuEisbjd5SUdCyDiPl9jq9v3rQ+gNIu+jd7Az7+5jARx2wILCXTVN3PCkY0oGs64AwImQGuKvGxxbiCasVELQNZm1y3bUtOmRBuZR3Vmir+nHoJ46MmNb+7IvCOVLK/KJNcUhAikbOzKccEg5lSFk3qFsTBgXWAjOQ9T3iM6IsNqCAJvhIlZzUN9IRoeUWq3nbUnEnQAouL4g2F6Y9NDwhpdP8p5TBTrAYKXbc9gOYDbhBE5RW0+At5CXBCBM/LRkudIzWlBNrs8wOw8ENGug=="}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeFastpayRefundQueryResponse {
     /// 网关返回码
@@ -328,7 +330,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -337,7 +338,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -348,7 +348,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -357,7 +356,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
@@ -368,7 +366,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 创建交易传入的商户订单号
     ///
@@ -379,7 +376,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 本笔退款对应的退款请求号
     ///
@@ -390,7 +386,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 该笔退款所对应的交易的订单金额。单位：元。
     ///
@@ -401,7 +396,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款请求，对应的退款金额。单位：元。
     ///
@@ -412,7 +406,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退款状态。枚举值：
     /// REFUND_SUCCESS 退款处理成功；
@@ -426,7 +419,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). The document's example responses do not carry it.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse; the example is the value its description names
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_status: ::std::option::Option<RefundStatus>,
     /// 发起退款时，传入的退款原因
     ///
@@ -435,7 +427,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_reason: ::std::option::Option<::std::string::String>,
     /// 退款时间。默认不返回该信息，需要在入参的query_options中指定"gmt_refund_pay"值时才返回该字段信息。
     ///
@@ -444,7 +435,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). Alipay type Date (yyyy-MM-dd HH:mm:ss).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_refund_pay: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 本次退款使用的资金渠道；
     /// 默认不返回该信息，需要在入参的query_options中指定"refund_detail_item_list"值时才返回该字段信息。
@@ -454,7 +444,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_detail_item_list: ::std::option::Option<
         ::std::vec::Vec<super::types::TradeFundBill>,
     >,
@@ -466,7 +455,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_back_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 退分账明细信息，当前仅在直付通产品中返回。
     ///
@@ -475,7 +463,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The wire name really is spelled royaltys.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_royaltys: ::std::option::Option<
         ::std::vec::Vec<super::types::RefundRoyaltyResult>,
     >,
@@ -487,7 +474,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deposit_back_info: ::std::option::Option<super::types::DepositBackInfo>,
     /// 银行卡冲退信息列表。
     /// 默认不返回该信息，需要在入参的query_options中指定"deposit_back_info_list"值时才返回该字段信息。
@@ -497,7 +483,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deposit_back_info_list: ::std::option::Option<
         ::std::vec::Vec<super::types::DepositBackInfo>,
     >,
@@ -508,7 +493,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_pay_info: ::std::option::Option<super::types::EnterprisePayInfo>,
     /// 本交易支付时使用的所有优惠券信息。 只有在query_options中指定refund_voucher_detail_list时才返回该字段信息。
     ///
@@ -517,7 +501,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_voucher_detail_list: ::std::option::Option<
         ::std::vec::Vec<super::types::VoucherDetail>,
     >,
@@ -529,7 +512,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退费信息
     ///
@@ -538,7 +520,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_info_list: ::std::option::Option<
         ::std::vec::Vec<super::types::RefundChargeInfo>,
     >,
@@ -550,7 +531,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_settlement_id: ::std::option::Option<::std::string::String>,
     /// 本次退款金额中买家退款金额。单位：元。
     /// 该字段默认不返回；
@@ -560,7 +540,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_buyer_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中平台优惠退款金额。单位：元。
     /// 该字段默认不返回；
@@ -570,7 +549,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_discount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中商家优惠退款金额。单位：元。
     /// 该字段默认不返回；
@@ -580,7 +558,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_mdiscount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中退惠营宝的金额。单位：元。
     ///
@@ -589,7 +566,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_hyb_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 若支付渠道包含医保统筹、个账，则显示退款的渠道信息。如统筹OUTSIDEGOVCARD，个账OUTSIDEACCCARD
     ///
@@ -598,7 +574,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). OUTSIDEGOVCARD / OUTSIDEACCCARD are given as examples only (如…), and the Java SDK types the field as a single String despite its name, so no values are declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_channel_list: ::std::option::Option<::std::string::String>,
     /// 若支付渠道包含医保统筹、个账，全渠道退款成功时返回SUCCESS，全失败时返回FAIL，部分成功时返回PART_SUCCESS
     ///
@@ -607,7 +582,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_channel_status: ::std::option::Option<RefundChannelStatus>,
     /// 行业特殊信息（例如在医保卡支付退款中，医保局向商户返回医疗信息）。
     ///
@@ -616,7 +590,6 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). The field name really is spelled sepc.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry_sepc_detail: ::std::option::Option<::std::string::String>,
     /// 退款失败错误码。只在使用异步退款接口情况下才会返回该字段
     ///
@@ -625,14 +598,142 @@ pub struct AlipayTradeFastpayRefundQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeFastpayRefundQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields
+for AlipayTradeFastpayRefundQueryResponse {
+    const NAME: &'static str = "AlipayTradeFastpayRefundQueryResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            "total_amount" => w::read(&mut self.total_amount, key, map),
+            "refund_amount" => w::read(&mut self.refund_amount, key, map),
+            "refund_status" => w::read(&mut self.refund_status, key, map),
+            "refund_reason" => w::read(&mut self.refund_reason, key, map),
+            "gmt_refund_pay" => w::read(&mut self.gmt_refund_pay, key, map),
+            "refund_detail_item_list" => {
+                w::read(&mut self.refund_detail_item_list, key, map)
+            }
+            "send_back_fee" => w::read(&mut self.send_back_fee, key, map),
+            "refund_royaltys" => w::read(&mut self.refund_royaltys, key, map),
+            "deposit_back_info" => w::read(&mut self.deposit_back_info, key, map),
+            "deposit_back_info_list" => {
+                w::read(&mut self.deposit_back_info_list, key, map)
+            }
+            "enterprise_pay_info" => w::read(&mut self.enterprise_pay_info, key, map),
+            "refund_voucher_detail_list" => {
+                w::read(&mut self.refund_voucher_detail_list, key, map)
+            }
+            "refund_charge_amount" => w::read(&mut self.refund_charge_amount, key, map),
+            "refund_charge_info_list" => {
+                w::read(&mut self.refund_charge_info_list, key, map)
+            }
+            "refund_settlement_id" => w::read(&mut self.refund_settlement_id, key, map),
+            "present_refund_buyer_amount" => {
+                w::read(&mut self.present_refund_buyer_amount, key, map)
+            }
+            "present_refund_discount_amount" => {
+                w::read(&mut self.present_refund_discount_amount, key, map)
+            }
+            "present_refund_mdiscount_amount" => {
+                w::read(&mut self.present_refund_mdiscount_amount, key, map)
+            }
+            "refund_hyb_amount" => w::read(&mut self.refund_hyb_amount, key, map),
+            "refund_channel_list" => w::read(&mut self.refund_channel_list, key, map),
+            "refund_channel_status" => w::read(&mut self.refund_channel_status, key, map),
+            "industry_sepc_detail" => w::read(&mut self.industry_sepc_detail, key, map),
+            "error_code" => w::read(&mut self.error_code, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeFastpayRefundQueryResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize
+for AlipayTradeFastpayRefundQueryResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "refund_amount", &self.refund_amount)?;
+        w::optional_entry(&mut m, "refund_status", &self.refund_status)?;
+        w::optional_entry(&mut m, "refund_reason", &self.refund_reason)?;
+        w::optional_entry(&mut m, "gmt_refund_pay", &self.gmt_refund_pay)?;
+        w::optional_entry(
+            &mut m,
+            "refund_detail_item_list",
+            &self.refund_detail_item_list,
+        )?;
+        w::optional_entry(&mut m, "send_back_fee", &self.send_back_fee)?;
+        w::optional_entry(&mut m, "refund_royaltys", &self.refund_royaltys)?;
+        w::optional_entry(&mut m, "deposit_back_info", &self.deposit_back_info)?;
+        w::optional_entry(
+            &mut m,
+            "deposit_back_info_list",
+            &self.deposit_back_info_list,
+        )?;
+        w::optional_entry(&mut m, "enterprise_pay_info", &self.enterprise_pay_info)?;
+        w::optional_entry(
+            &mut m,
+            "refund_voucher_detail_list",
+            &self.refund_voucher_detail_list,
+        )?;
+        w::optional_entry(&mut m, "refund_charge_amount", &self.refund_charge_amount)?;
+        w::optional_entry(
+            &mut m,
+            "refund_charge_info_list",
+            &self.refund_charge_info_list,
+        )?;
+        w::optional_entry(&mut m, "refund_settlement_id", &self.refund_settlement_id)?;
+        w::optional_entry(
+            &mut m,
+            "present_refund_buyer_amount",
+            &self.present_refund_buyer_amount,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "present_refund_discount_amount",
+            &self.present_refund_discount_amount,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "present_refund_mdiscount_amount",
+            &self.present_refund_mdiscount_amount,
+        )?;
+        w::optional_entry(&mut m, "refund_hyb_amount", &self.refund_hyb_amount)?;
+        w::optional_entry(&mut m, "refund_channel_list", &self.refund_channel_list)?;
+        w::optional_entry(&mut m, "refund_channel_status", &self.refund_channel_status)?;
+        w::optional_entry(&mut m, "industry_sepc_detail", &self.industry_sepc_detail)?;
+        w::optional_entry(&mut m, "error_code", &self.error_code)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayTradeFastpayRefundQueryResponse, AlipayTradeFastpayRefundQueryErrorCode
 );
 /// The business error codes of `alipay.trade.fastpay.refund.query`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeFastpayRefundQueryErrorCode {
     /// `ACQ.SYSTEM_ERROR`: 系统错误
@@ -728,7 +829,7 @@ impl ::std::convert::From<&str> for AlipayTradeFastpayRefundQueryErrorCode {
 /// deposit_back_info：银行卡冲退信息；
 ///
 /// The allowed values of the `query_options` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum QueryOptions {
     /// `refund_detail_item_list`: 本次退款使用的资金渠道
@@ -789,7 +890,7 @@ impl ::std::convert::From<&str> for QueryOptions {
 /// 若支付渠道包含医保统筹、个账，全渠道退款成功时返回SUCCESS，全失败时返回FAIL，部分成功时返回PART_SUCCESS
 ///
 /// The allowed values of the `refund_channel_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RefundChannelStatus {
     /// `SUCCESS`: 全渠道退款成功
@@ -833,7 +934,7 @@ impl ::std::convert::From<&str> for RefundChannelStatus {
 /// 注：如果退款查询发起时间早于退款时间，或者间隔退款发起时间太短，可能出现退款查询时还没处理成功，后面又处理成功的情况，建议商户在退款发起后间隔10秒以上再发起退款查询请求。
 ///
 /// The allowed values of the `refund_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RefundStatus {
     /// `REFUND_SUCCESS`: 退款处理成功

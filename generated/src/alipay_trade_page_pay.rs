@@ -28,14 +28,12 @@ pub const METHOD: &str = "alipay.trade.page.pay";
 /// # Rules
 ///
 /// - When several of `time_expire`, `timeout_express` are given, the first wins: time_expire和timeout_express两者只需传入一个或者都不传，两者均传入时，优先使用time_expire。
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradePagePayRequest {
     /// 商户订单号。
@@ -86,7 +84,6 @@ pub struct AlipayTradePagePayRequest {
     /// Example: `Iphone6 16G`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 订单绝对超时时间。
     /// 格式为yyyy-MM-dd HH:mm:ss。超时时间范围：1m~15d。
@@ -99,7 +96,6 @@ pub struct AlipayTradePagePayRequest {
     /// Note: The old document gives 绝对超时时间,格式为yyyy-MM-dd HH:mm, String, 最大长度 32, example 2016-12-31 10:05; the current Java SDK text (above) and the current table give yyyy-MM-dd HH:mm:ss, so the field is a datetime.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of the current request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expire: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 建议使用time_expire字段。
     ///
@@ -114,14 +110,12 @@ pub struct AlipayTradePagePayRequest {
     /// Example: `90m`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; maximum length: github.com/mantx/alipay-api-wrapper (third-party transcription of the old table); example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_express: ::std::option::Option<::std::string::String>,
     /// 订单包含的商品列表信息，json格式。
     ///
     /// Wire name `goods_detail`, type `GoodsDetail[]`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_detail: ::std::option::Option<::std::vec::Vec<super::types::GoodsDetail>>,
     /// 公用回传参数。
     /// 如果请求时传递了该参数，支付宝会在异步通知时将该参数原样返回。
@@ -133,14 +127,12 @@ pub struct AlipayTradePagePayRequest {
     /// Note: The old table (as transcribed) adds 本参数必须进行UrlEncode之后才可以发送给支付宝, as the wap.pay and app.pay texts still do.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; maximum length: github.com/mantx/alipay-api-wrapper (third-party transcription of the old table); example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数
     ///
     /// Wire name `extend_params`, type `ExtendParams`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extend_params: ::std::option::Option<super::types::ExtendParams>,
     /// 商品主类型 ，枚举支持：
     /// 0：虚拟类商品；
@@ -150,7 +142,6 @@ pub struct AlipayTradePagePayRequest {
     /// Wire name `goods_type`, type `string`, optional, max length 2.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; maximum length: github.com/mantx/alipay-api-wrapper (third-party transcription of the old table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_type: ::std::option::Option<GoodsType>,
     /// PC扫码支付的方式。
     /// 支持前置模式和跳转模式。
@@ -168,7 +159,6 @@ pub struct AlipayTradePagePayRequest {
     /// Example: `1`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; maximum length: github.com/mantx/alipay-api-wrapper (third-party transcription of the old table); example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qr_pay_mode: ::std::option::Option<QrPayMode>,
     /// 商户自定义二维码宽度。
     /// 注：qr_pay_mode=4时该参数有效
@@ -180,7 +170,6 @@ pub struct AlipayTradePagePayRequest {
     /// Note: The Java SDK types it Long. The third-party transcription of the old table gives type Number, maximum length 4 (github.com/mantx/alipay-api-wrapper).
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qrcode_width: ::std::option::Option<i64>,
     /// 请求后页面的集成方式。
     /// 枚举值：
@@ -193,14 +182,12 @@ pub struct AlipayTradePagePayRequest {
     /// Example: `PCWEB`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub integration_type: ::std::option::Option<IntegrationType>,
     /// 请求来源地址。如果使用ALIAPP的集成方式，用户中途取消支付会返回该地址。
     ///
     /// Wire name `request_from_url`, type `string`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_from_url: ::std::option::Option<::std::string::String>,
     /// 指定支付渠道。
     /// 用户只能使用指定的渠道进行支付，多个渠道以逗号分割。
@@ -212,7 +199,6 @@ pub struct AlipayTradePagePayRequest {
     /// Example: `pcredit,moneyFund,debitCardExpress`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; maximum length: github.com/mantx/alipay-api-wrapper (third-party transcription of the old table); example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 禁用渠道,用户不可用指定渠道支付，多个渠道以逗号分割
     /// 注，与enable_pay_channels互斥
@@ -223,7 +209,6 @@ pub struct AlipayTradePagePayRequest {
     /// Example: `pcredit,moneyFund,debitCardExpress`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; maximum length: github.com/mantx/alipay-api-wrapper (third-party transcription of the old table); example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 商户门店编号。
     /// 指商户创建门店时输入的门店编号。
@@ -233,7 +218,6 @@ pub struct AlipayTradePagePayRequest {
     /// Example: `NJ_001`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 商户的原始订单号
     ///
@@ -244,7 +228,6 @@ pub struct AlipayTradePagePayRequest {
     /// Note: The response class describes the same field as 商户原始订单号，最大长度限制32位 (alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePagePayResponse); no request table gives a length, so none is enforced.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 商户传入业务信息，具体值要和支付宝约定，应用于安全，营销等参数直传场景，格式为json格式
     ///
@@ -255,7 +238,6 @@ pub struct AlipayTradePagePayRequest {
     /// Note: A JSON object serialized into a string.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<::std::string::String>,
     /// 优惠参数
     /// 注：仅与支付宝协商后可用
@@ -267,21 +249,18 @@ pub struct AlipayTradePagePayRequest {
     /// Note: A JSON object serialized into a string.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel; example: github.com/TheNorthMemory/easyalipay, docs/Payment.md (third-party transcription)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub promo_params: ::std::option::Option<::std::string::String>,
     /// 描述分账信息，json格式。
     ///
     /// Wire name `royalty_info`, type `RoyaltyInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_info: ::std::option::Option<super::types::RoyaltyInfo>,
     /// 描述结算信息，json格式。
     ///
     /// Wire name `settle_info`, type `SettleInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_info: ::std::option::Option<super::types::SettleInfo>,
     /// 二级商户信息。
     /// 直付通模式和机构间连模式下必传，其它场景下不需要传入。
@@ -291,28 +270,24 @@ pub struct AlipayTradePagePayRequest {
     /// Note: Required in the 直付通 and 机构间连 modes only, a condition no rule can express, so written as optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<super::types::SubMerchant>,
     /// 签约参数，支付后签约场景使用
     ///
     /// Wire name `agreement_sign_params`, type `AgreementSignParams`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreement_sign_params: ::std::option::Option<AgreementSignParams>,
     /// 外部指定买家
     ///
     /// Wire name `ext_user_info`, type `ExtUserInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_user_info: ::std::option::Option<super::types::ExtUserInfo>,
     /// 开票信息
     ///
     /// Wire name `invoice_info`, type `InvoiceInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_info: ::std::option::Option<super::types::InvoiceInfo>,
     /// 返回参数选项。 商户通过传递该参数来定制需要额外返回的信息字段，数组格式。包括但不限于：\["hyb_amount","enterprise_pay_info"\]
     ///
@@ -321,8 +296,45 @@ pub struct AlipayTradePagePayRequest {
     /// Note: Open list (包括但不限于), so no values are declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePagePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradePagePayRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::entry(&mut m, "total_amount", &self.total_amount)?;
+        w::entry(&mut m, "subject", &self.subject)?;
+        w::entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(&mut m, "time_expire", &self.time_expire)?;
+        w::optional_entry(&mut m, "timeout_express", &self.timeout_express)?;
+        w::optional_entry(&mut m, "goods_detail", &self.goods_detail)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "extend_params", &self.extend_params)?;
+        w::optional_entry(&mut m, "goods_type", &self.goods_type)?;
+        w::optional_entry(&mut m, "qr_pay_mode", &self.qr_pay_mode)?;
+        w::optional_entry(&mut m, "qrcode_width", &self.qrcode_width)?;
+        w::optional_entry(&mut m, "integration_type", &self.integration_type)?;
+        w::optional_entry(&mut m, "request_from_url", &self.request_from_url)?;
+        w::optional_entry(&mut m, "enable_pay_channels", &self.enable_pay_channels)?;
+        w::optional_entry(&mut m, "disable_pay_channels", &self.disable_pay_channels)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "promo_params", &self.promo_params)?;
+        w::optional_entry(&mut m, "royalty_info", &self.royalty_info)?;
+        w::optional_entry(&mut m, "settle_info", &self.settle_info)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        w::optional_entry(&mut m, "agreement_sign_params", &self.agreement_sign_params)?;
+        w::optional_entry(&mut m, "ext_user_info", &self.ext_user_info)?;
+        w::optional_entry(&mut m, "invoice_info", &self.invoice_info)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        m.end()
+    }
 }
 impl AlipayTradePagePayRequest {
     /// A value from its required fields (`out_trade_no`, `total_amount`, `subject`, `product_code`); set the optional ones with the setters.
@@ -748,15 +760,7 @@ impl ::alipay_runtime::PageCall for AlipayTradePagePayRequest {}
 /// The response of `alipay.trade.page.pay` (the `alipay_trade_page_pay_response` node): 统一收单下单并支付页面接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradePagePayResponse {
     /// 网关返回码
@@ -768,7 +772,6 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -777,7 +780,6 @@ pub struct AlipayTradePagePayResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -788,7 +790,6 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -797,7 +798,6 @@ pub struct AlipayTradePagePayResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
@@ -808,7 +808,6 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Required flag and length unknown (no source gives them). Arrives on the redirect to return_url.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePagePayResponse; example: the return_url sample of Alipay's 支付宝同步通知说明 (third-party copy: <https://www.5851388.com/s01raw3/pathhash=15693d90.html)>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 商户订单号
     ///
@@ -819,7 +818,6 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Required flag and length unknown (no source gives them). Arrives on the redirect to return_url.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePagePayResponse; example: the return_url sample of Alipay's 支付宝同步通知说明 (third-party copy: <https://www.5851388.com/s01raw3/pathhash=15693d90.html)>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 收款支付宝账号对应的支付宝唯一用户号。
     /// 以2088开头的纯16位数字
@@ -829,7 +827,6 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Required flag and length unknown (no source gives them). Arrives on the redirect to return_url (the published sample masks its value).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 交易金额
     ///
@@ -840,7 +837,6 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan. Arrives on the redirect to return_url.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePagePayResponse; example: the return_url sample of Alipay's 支付宝同步通知说明 (third-party copy: <https://www.5851388.com/s01raw3/pathhash=15693d90.html)>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 商户原始订单号，最大长度限制32位
     ///
@@ -849,7 +845,6 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Required flag unknown (no source gives it); the length is the description's. Not in the published return_url sample.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePagePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 用于跳转支付宝页面的信息，POST和GET方法生成内容不同：使用POST方法执行，结果为html form表单，在浏览器渲染即可；使用GET方法会得到支付宝URL，需要打开或重定向到该URL。建议使用POST方式。
     ///
@@ -858,15 +853,58 @@ pub struct AlipayTradePagePayResponse {
     /// Note: Not sent by Alipay: it is what the SDK's pageExecute builds from the signed request (the form or URL for the buyer's browser). The wire name really is camelCase.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePagePayResponse
-    #[serde(rename = "pageRedirectionData")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_redirection_data: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradePagePayResponse {
+    const NAME: &'static str = "AlipayTradePagePayResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "seller_id" => w::read(&mut self.seller_id, key, map),
+            "total_amount" => w::read(&mut self.total_amount, key, map),
+            "merchant_order_no" => w::read(&mut self.merchant_order_no, key, map),
+            "pageRedirectionData" => w::read(&mut self.page_redirection_data, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradePagePayResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradePagePayResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "pageRedirectionData", &self.page_redirection_data)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradePagePayResponse, AlipayTradePagePayErrorCode);
 /// The business error codes of `alipay.trade.page.pay`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradePagePayErrorCode {
     /// A value the spec does not list. Read it with [`AlipayTradePagePayErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
@@ -889,15 +927,12 @@ impl ::std::convert::From<&str> for AlipayTradePagePayErrorCode {
 /// 签约参数，支付后签约场景使用
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AgreementSignParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AgreementSignParams {
     /// 商户在芝麻端申请的appId
@@ -905,14 +940,12 @@ pub struct AgreementSignParams {
     /// Wire name `buckle_app_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buckle_app_id: ::std::option::Option<::std::string::String>,
     /// 商户在芝麻端申请的merchantId
     ///
     /// Wire name `buckle_merchant_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buckle_merchant_id: ::std::option::Option<::std::string::String>,
     /// 商户签约号，代扣协议中标示用户的唯一签约号（确保在商户系统中唯一）。
     /// 格式规则：支持大写小写字母和数字，最长32位。
@@ -921,28 +954,24 @@ pub struct AgreementSignParams {
     /// Wire name `external_agreement_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The description's 最长32位 is not enforced as max_length, since no table gives it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_agreement_no: ::std::option::Option<::std::string::String>,
     /// 用户在商户网站的登录账号，用于在签约页面展示，如果为空，则不展示
     ///
     /// Wire name `external_logon_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_logon_id: ::std::option::Option<::std::string::String>,
     /// 个人签约产品码，商户和支付宝签约时确定。
     ///
     /// Wire name `personal_product_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub personal_product_code: ::std::option::Option<::std::string::String>,
     /// 签约营销参数，此值为json格式；具体的key需与营销约定
     ///
     /// Wire name `promo_params`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub promo_params: ::std::option::Option<::std::string::String>,
     /// 协议签约场景，商户和支付宝签约时确定。
     /// 当传入商户签约号external_agreement_no时，场景不能为默认值DEFAULT|DEFAULT。
@@ -950,7 +979,6 @@ pub struct AgreementSignParams {
     /// Wire name `sign_scene`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_scene: ::std::option::Option<::std::string::String>,
     /// 当前用户签约请求的协议有效周期。
     /// 整形数字加上时间单位的协议有效期，从发起签约请求的时间开始算起。
@@ -963,22 +991,39 @@ pub struct AgreementSignParams {
     /// Wire name `sign_validity_period`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_validity_period: ::std::option::Option<::std::string::String>,
     /// 此参数用于传递子商户信息，无特殊需求时不用关注。目前商户代扣、海外代扣、淘旅行信用住产品支持传入该参数（在销售方案中“是否允许自定义子商户信息”需要选是）。
     ///
     /// Wire name `sub_merchant`, type `SignMerchantParams`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<super::types::SignMerchantParams>,
     /// 签约第三方主体类型。对于三方协议，表示当前用户和哪一类的第三方主体进行签约。默认为PARTNER。
     ///
     /// Wire name `third_party_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub third_party_type: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AgreementSignParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "buckle_app_id", &self.buckle_app_id)?;
+        w::optional_entry(&mut m, "buckle_merchant_id", &self.buckle_merchant_id)?;
+        w::optional_entry(&mut m, "external_agreement_no", &self.external_agreement_no)?;
+        w::optional_entry(&mut m, "external_logon_id", &self.external_logon_id)?;
+        w::optional_entry(&mut m, "personal_product_code", &self.personal_product_code)?;
+        w::optional_entry(&mut m, "promo_params", &self.promo_params)?;
+        w::optional_entry(&mut m, "sign_scene", &self.sign_scene)?;
+        w::optional_entry(&mut m, "sign_validity_period", &self.sign_validity_period)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        w::optional_entry(&mut m, "third_party_type", &self.third_party_type)?;
+        m.end()
+    }
 }
 impl AgreementSignParams {
     /// A value with every field unset; set fields with the setters.
@@ -1170,7 +1215,7 @@ impl AgreementSignParams {
 /// 注：虚拟类商品不支持使用花呗渠道
 ///
 /// The allowed values of the `goods_type` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum GoodsType {
     /// `0`: 虚拟类商品
@@ -1210,7 +1255,7 @@ impl ::std::convert::From<&str> for GoodsType {
 /// 默认值为PCWEB。
 ///
 /// The allowed values of the `integration_type` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum IntegrationType {
     /// `ALIAPP`: 支付宝钱包内
@@ -1249,7 +1294,7 @@ impl ::std::convert::From<&str> for IntegrationType {
 /// 注：目前仅支持FAST_INSTANT_TRADE_PAY
 ///
 /// The allowed values of the `product_code` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProductCode {
     /// `FAST_INSTANT_TRADE_PAY`: 新快捷即时到账产品
@@ -1289,7 +1334,7 @@ impl ::std::convert::From<&str> for ProductCode {
 /// 2：订单码-跳转模式
 ///
 /// The allowed values of the `qr_pay_mode` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum QrPayMode {
     /// `0`: 订单码-简约前置模式，对应 iframe 宽度不能小于600px，高度不能小于300px

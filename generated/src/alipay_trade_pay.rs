@@ -26,14 +26,12 @@ pub const METHOD: &str = "alipay.trade.pay";
 /// # Rules
 ///
 /// - When several of `time_expire`, `timeout_express` are given, the first wins: time_expire和timeout_express两者只需传入一个或者都不传，如果两者都传，优先使用time_expire。
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradePayRequest {
     /// 商户订单号。
@@ -61,7 +59,6 @@ pub struct AlipayTradePayRequest {
     /// Note: The 2018 document marks it 必选 (支付场景 条码支付,取值:bar_code 声波支付,取值:wave_code). The newer official SDK text gives a default (bar_code) and says it is not passed in 周期扣款/代扣 and 预授权 scenarios, and a third-party copy may be cited only where no official source speaks, so it is optional here. wave_code is listed from the 2018 document.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; max_length, example, wave_code: <https://w3cschool.cn/aliminiapp/aliminiapp-2wa52f4q.html> (a third-party copy of the 2018 document)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scene: ::std::option::Option<Scene>,
     /// 支付授权码。
     /// 当面付场景传买家的付款码（25~30开头的长度为16~24位的数字，实际字符串长度以开发者获取的付款码长度为准）或者刷脸标识串（fp开头的35位字符串）；
@@ -76,7 +73,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Needed for every 当面付 (barcode or face) payment. The 2018 document marks it 必选 with maximum length 32; the newer official SDK text says it is not passed in 周期扣款/代扣 (agreement_params) and 预授权 (auth_no) scenarios, so it is optional here, and the 32 is not enforced because a face-payment string is 35 characters (fp开头的35位字符串).
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; example: <https://w3cschool.cn/aliminiapp/aliminiapp-2wa52f4q.html> (a third-party copy of the 2018 document)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_code: ::std::option::Option<::std::string::String>,
     /// 产品码。 商家和支付宝签约的产品码。 枚举值（点击查看签约情况）： \<a target="_blank" href="<https://opensupport.alipay.com/support/codelab/detail/486/487>"\>FACE_TO_FACE_PAYMENT\</a\>：当面付产品； \<a target="_blank" href="<https://opensupport.alipay.com/support/codelab/detail/807/1419>"\>CYCLE_PAY_AUTH\</a\>：周期扣款产品； GENERAL_WITHHOLDING：代扣产品； \<a target="_blank" href="<https://opensupport.alipay.com/support/codelab/detail/712/1471>"\>PRE_AUTH_ONLINE\</a\>：支付宝预授权产品； PRE_AUTH：新当面资金授权产品； 默认值为FACE_TO_FACE_PAYMENT。 注意：非当面付产品使用本接口时，本参数必填。请传入对应产品码。
     ///
@@ -87,7 +83,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选 in the 2018 document, maximum length 32 there (64 in the third-party transcription github.com/mantx/alipay-api-wrapper; the document copy wins). Required for products other than 当面付, per the description.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; max_length, example: <https://w3cschool.cn/aliminiapp/aliminiapp-2wa52f4q.html> (a third-party copy of the 2018 document)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<ProductCode>,
     /// 订单标题。
     /// 注意：不可使用特殊字符，如 /，=，& 等。
@@ -106,7 +101,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 28 from a third-party transcription of Alipay's old table. Required in the 预授权 scenarios, per the description.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_id: ::std::option::Option<::std::string::String>,
     /// 卖家支付宝用户ID。
     /// 当需要指定收款账号时，通过该参数传入，如果该值为空，则默认为商户签约账号对应的支付宝用户ID。
@@ -120,7 +114,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 28 from a third-party transcription of Alipay's old table. Required in the 预授权 scenarios, per the description.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 订单总金额。
     /// 单位为元，精确到小数点后两位，取值范围：\[0.01,100000000\] 。
@@ -138,7 +131,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 8 from a third-party transcription of Alipay's old table. The description lists the supported currencies; they are not declared as values.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_currency: ::std::option::Option<::std::string::String>,
     /// 商户指定的结算币种，支持英镑：GBP、港币：HKD、美元：USD、新加坡元：SGD、日元：JPY、加拿大元：CAD、澳元：AUD、欧元：EUR、新西兰元：NZD、韩元：KRW、泰铢：THB、瑞士法郎：CHF、瑞典克朗：SEK、丹麦克朗：DKK、挪威克朗：NOK、马来西亚林吉特：MYR、印尼卢比：IDR、菲律宾比索：PHP、毛里求斯卢比：MUR、以色列新谢克尔：ILS、斯里兰卡卢比：LKR、俄罗斯卢布：RUB、阿联酋迪拉姆：AED、捷克克朗：CZK、南非兰特：ZAR、人民币：CNY
     ///
@@ -147,7 +139,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 8 from a third-party transcription of Alipay's old table. The description lists the supported currencies; they are not declared as values.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_currency: ::std::option::Option<::std::string::String>,
     /// 可打折金额。
     /// 参与优惠计算的金额，单位为元，精确到小数点后两位，取值范围\[0.01,100000000\]。
@@ -159,7 +150,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选 in a third-party transcription of Alipay's old table. The maximum length 11 given for this field cannot hold its range's upper end 100000000.00 (12 characters), so the range \[0.01,100000000\] is kept and the length is only noted here.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discountable_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 不可打折金额。
     /// 不参与优惠计算的金额，单位为元，精确到小数点后两位，取值范围\[0.01,100000000\]。
@@ -171,7 +161,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub undiscountable_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 订单附加信息。
     /// 如果请求时传递了该参数，将在异步通知、对账单中原样返回，同时会在商户和用户的pc账单详情中作为交易描述展示
@@ -181,7 +170,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 128 from a third-party transcription of Alipay's old table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 订单包含的商品列表信息，json格式。
     ///
@@ -190,7 +178,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_detail: ::std::option::Option<::std::vec::Vec<super::types::GoodsDetail>>,
     /// 商户操作员编号。
     ///
@@ -199,7 +186,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 28 from a third-party transcription of Alipay's old table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 商户门店编号。
     /// 指商户创建门店时输入的门店编号。
@@ -209,7 +195,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 32 from a third-party transcription of Alipay's old table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 商户机具终端编号。
     ///
@@ -218,7 +203,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 32 from a third-party transcription of Alipay's old table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terminal_id: ::std::option::Option<::std::string::String>,
     /// 支付宝店铺编号。
     /// 指商户创建门店后支付宝生成的门店ID。
@@ -228,7 +212,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alipay_store_id: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数，二级参数字段会动态新增
     ///
@@ -237,7 +220,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extend_params: ::std::option::Option<super::types::ExtendParams>,
     /// 订单相对超时时间。从交易创建时间开始计算。
     ///
@@ -252,7 +234,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 6 from a third-party transcription of Alipay's old table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_express: ::std::option::Option<::std::string::String>,
     /// 订单绝对超时时间。
     /// 格式为yyyy-MM-dd HH:mm:ss。超时时间范围：1m~15d。
@@ -263,7 +244,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published. The SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expire: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 预授权确认模式。
     /// 适用于支付宝预授权和新当面资金授权场景。枚举值：
@@ -276,7 +256,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 32 from a third-party transcription of Alipay's old table.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_confirm_mode: ::std::option::Option<AuthConfirmMode>,
     /// 资金预授权单号。
     /// 支付宝预授权和新当面资金授权场景下必填。
@@ -286,7 +265,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required in the 预授权 scenarios, per the description; optional here.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 代扣信息。
     /// 代扣业务需要传入的协议相关信息，使用本参数传入协议号后scene和auth_code不需要再传值。
@@ -296,7 +274,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreement_params: ::std::option::Option<super::types::AgreementParams>,
     /// IOT设备信息。
     /// 通过集成IOTSDK的机具发起的交易时传入，取值为IOTSDK生成的业务签名值。
@@ -306,7 +283,6 @@ pub struct AlipayTradePayRequest {
     /// Note: 可选, maximum length 2048 from a third-party transcription of Alipay's old table (whose description text for this row is a copy of another row's).
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel; required, max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request table)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terminal_params: ::std::option::Option<::std::string::String>,
     /// 优惠明细参数，通过此属性补充营销参数
     ///
@@ -315,7 +291,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub promo_params: ::std::option::Option<super::types::PromoParam>,
     /// 支付模式类型,若值为ENJOY_PAY_V2表示当前交易允许走先享后付2.0垫资
     ///
@@ -324,7 +299,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published. ENJOY_PAY_V2 is the only value named; not declared as a closed list.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub advance_payment_type: ::std::option::Option<::std::string::String>,
     /// 买家支付宝用户唯一标识
     ///
@@ -333,7 +307,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_open_id: ::std::option::Option<::std::string::String>,
     /// 商户的原始订单号
     ///
@@ -342,7 +315,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 公用回传参数。
     /// 如果请求时传递了该参数，支付宝会在异步通知时将该参数原样返回。
@@ -352,7 +324,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 禁用支付渠道。
     /// 多个渠道以逗号分割，如同时禁用信用支付类型和积分，则传入："credit_group,point"。
@@ -363,7 +334,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 商户传入业务信息，具体值要和支付宝约定，应用于安全，营销等参数直传场景，格式为json格式
     ///
@@ -372,7 +342,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<super::types::BusinessParams>,
     /// 结算信息、
     /// json格式，详见结算参数说明。
@@ -383,7 +352,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required in 直付通 mode, per the description; optional here.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_info: ::std::option::Option<super::types::SettleInfo>,
     /// 分账信息。
     /// json格式，其它说明详见分账说明
@@ -393,7 +361,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_info: ::std::option::Option<super::types::RoyaltyInfo>,
     /// 二级商户信息。
     /// 直付通模式和机构间连模式下必传，其它场景下不需要传入。
@@ -403,7 +370,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required only in 直付通 and 机构间连 modes, per the description; optional here.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<super::types::SubMerchant>,
     /// 外部指定买家
     ///
@@ -412,7 +378,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_user_info: ::std::option::Option<super::types::ExtUserInfo>,
     /// 支付相关参数
     ///
@@ -421,7 +386,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_params: ::std::option::Option<super::types::PayParams>,
     /// 是否异步支付，传入true时，表明本次期望走异步支付，会先将支付请求受理下来，再异步推进。商户可以通过交易的异步通知或者轮询交易的状态来确定最终的交易结果。
     /// 只在代扣场景下有效，其它场景无需传入。
@@ -431,7 +395,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_async_pay: ::std::option::Option<bool>,
     /// 收单机构(例如银行）的标识，填写该机构在支付宝的pid。只在机构间联场景下传递该值。
     ///
@@ -440,7 +403,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_org_pid: ::std::option::Option<::std::string::String>,
     /// 间联交易下，由收单机构上送的信息
     ///
@@ -449,7 +411,6 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bkagent_req_info: ::std::option::Option<super::types::BkAgentReqInfo>,
     /// 返回参数选项。
     /// 商户通过传递该参数来定制同步需要额外返回的信息字段，数组格式。包括但不限于：\["fund_bill_list","voucher_detail_list","enterprise_pay_info","discount_goods_detail","discount_amount","mdiscount_amount"\]
@@ -459,8 +420,58 @@ pub struct AlipayTradePayRequest {
     /// Note: Required flag not published. The list is open (包括但不限于), so no values are declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradePayRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "scene", &self.scene)?;
+        w::optional_entry(&mut m, "auth_code", &self.auth_code)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::entry(&mut m, "subject", &self.subject)?;
+        w::optional_entry(&mut m, "buyer_id", &self.buyer_id)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "trans_currency", &self.trans_currency)?;
+        w::optional_entry(&mut m, "settle_currency", &self.settle_currency)?;
+        w::optional_entry(&mut m, "discountable_amount", &self.discountable_amount)?;
+        w::optional_entry(&mut m, "undiscountable_amount", &self.undiscountable_amount)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(&mut m, "goods_detail", &self.goods_detail)?;
+        w::optional_entry(&mut m, "operator_id", &self.operator_id)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "terminal_id", &self.terminal_id)?;
+        w::optional_entry(&mut m, "alipay_store_id", &self.alipay_store_id)?;
+        w::optional_entry(&mut m, "extend_params", &self.extend_params)?;
+        w::optional_entry(&mut m, "timeout_express", &self.timeout_express)?;
+        w::optional_entry(&mut m, "time_expire", &self.time_expire)?;
+        w::optional_entry(&mut m, "auth_confirm_mode", &self.auth_confirm_mode)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "agreement_params", &self.agreement_params)?;
+        w::optional_entry(&mut m, "terminal_params", &self.terminal_params)?;
+        w::optional_entry(&mut m, "promo_params", &self.promo_params)?;
+        w::optional_entry(&mut m, "advance_payment_type", &self.advance_payment_type)?;
+        w::optional_entry(&mut m, "buyer_open_id", &self.buyer_open_id)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "disable_pay_channels", &self.disable_pay_channels)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "settle_info", &self.settle_info)?;
+        w::optional_entry(&mut m, "royalty_info", &self.royalty_info)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        w::optional_entry(&mut m, "ext_user_info", &self.ext_user_info)?;
+        w::optional_entry(&mut m, "pay_params", &self.pay_params)?;
+        w::optional_entry(&mut m, "is_async_pay", &self.is_async_pay)?;
+        w::optional_entry(&mut m, "request_org_pid", &self.request_org_pid)?;
+        w::optional_entry(&mut m, "bkagent_req_info", &self.bkagent_req_info)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        m.end()
+    }
 }
 impl AlipayTradePayRequest {
     /// A value from its required fields (`out_trade_no`, `subject`, `total_amount`); set the optional ones with the setters.
@@ -1099,15 +1110,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradePayRequest {}
 /// The response of `alipay.trade.pay` (the `alipay_trade_pay_response` node): 统一收单交易支付接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradePayResponse {
     /// 网关返回码
@@ -1119,7 +1122,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -1128,7 +1130,6 @@ pub struct AlipayTradePayResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -1139,7 +1140,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -1148,7 +1148,6 @@ pub struct AlipayTradePayResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
@@ -1157,7 +1156,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 商户订单号
     ///
@@ -1166,7 +1164,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 买家支付宝账号
     ///
@@ -1175,7 +1172,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_logon_id: ::std::option::Option<::std::string::String>,
     /// 结算币种订单金额
     ///
@@ -1184,7 +1180,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 支付币种
     ///
@@ -1193,7 +1188,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_currency: ::std::option::Option<::std::string::String>,
     /// 支付币种订单金额
     ///
@@ -1202,7 +1196,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 结算币种兑换标价币种汇率
     ///
@@ -1211,7 +1204,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. A rate, not an amount, so it stays a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_trans_rate: ::std::option::Option<::std::string::String>,
     /// 标价币种兑换支付币种汇率
     ///
@@ -1220,7 +1212,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. A rate, not an amount, so it stays a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_pay_rate: ::std::option::Option<::std::string::String>,
     /// 交易金额
     ///
@@ -1229,7 +1220,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 标价币种, total_amount对应的币种单位。目前支持英镑：GBP、港币：HKD、美元：USD、新加坡元：SGD、日元：JPY、加拿大元：CAD、澳元：AUD、欧元：EUR、新西兰元：NZD、韩元：KRW、泰铢：THB、瑞士法郎：CHF、瑞典克朗：SEK、丹麦克朗：DKK、挪威克朗：NOK、马来西亚林吉特：MYR、印尼卢比：IDR、菲律宾比索：PHP、毛里求斯卢比：MUR、以色列新谢克尔：ILS、斯里兰卡卢比：LKR、俄罗斯卢布：RUB、阿联酋迪拉姆：AED、捷克克朗：CZK、南非兰特：ZAR、人民币：CNY
     ///
@@ -1238,7 +1228,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_currency: ::std::option::Option<::std::string::String>,
     /// 商户指定的结算币种，目前支持英镑：GBP、港币：HKD、美元：USD、新加坡元：SGD、日元：JPY、加拿大元：CAD、澳元：AUD、欧元：EUR、新西兰元：NZD、韩元：KRW、泰铢：THB、瑞士法郎：CHF、瑞典克朗：SEK、丹麦克朗：DKK、挪威克朗：NOK、马来西亚林吉特：MYR、印尼卢比：IDR、菲律宾比索：PHP、毛里求斯卢比：MUR、以色列新谢克尔：ILS、斯里兰卡卢比：LKR、俄罗斯卢布：RUB、阿联酋迪拉姆：AED、捷克克朗：CZK、南非兰特：ZAR、人民币：CNY
     ///
@@ -1247,7 +1236,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_currency: ::std::option::Option<::std::string::String>,
     /// 实收金额
     ///
@@ -1256,7 +1244,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 买家付款的金额
     ///
@@ -1265,7 +1252,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_pay_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 使用集分宝付款的金额
     ///
@@ -1274,7 +1260,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub point_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 交易中可给用户开具发票的金额
     ///
@@ -1283,7 +1268,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 交易支付时间
     ///
@@ -1292,7 +1276,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it Date (yyyy-MM-dd HH:mm:ss).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_payment: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 交易支付使用的资金渠道。
     /// 只有在签约中指定需要返回资金明细，或者入参的query_options中指定时才返回该字段信息。
@@ -1302,7 +1285,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_bill_list: ::std::option::Option<
         ::std::vec::Vec<super::types::TradeFundBill>,
     >,
@@ -1313,7 +1295,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub card_balance: ::std::option::Option<::alipay_runtime::Money>,
     /// 发生支付交易的商户门店名称
     ///
@@ -1322,7 +1303,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_name: ::std::option::Option<::std::string::String>,
     /// 买家在支付宝的用户id
     ///
@@ -1331,7 +1311,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_user_id: ::std::option::Option<::std::string::String>,
     /// 本次交易支付所使用的单品券优惠的商品优惠信息。
     /// 只有在query_options中指定时才返回该字段信息。
@@ -1341,7 +1320,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. A JSON array serialized into a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount_goods_detail: ::std::option::Option<::std::string::String>,
     /// 本交易支付时使用的所有优惠券信息。
     /// 只有在query_options中指定时才返回该字段信息。
@@ -1351,7 +1329,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub voucher_detail_list: ::std::option::Option<
         ::std::vec::Vec<super::types::VoucherDetail>,
     >,
@@ -1362,7 +1339,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub advance_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 预授权支付模式，该参数仅在信用预授权支付场景下返回。信用预授权支付：CREDIT_PREAUTH_PAY
     ///
@@ -1371,7 +1347,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_trade_pay_mode: ::std::option::Option<AuthTradePayMode>,
     /// 该笔交易针对收款方的收费金额；
     /// 只在机构间联模式下返回，其它场景下不返回该字段；
@@ -1381,7 +1356,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 费率活动标识。
     /// 当交易享受特殊行业或活动费率时，返回该场景的标识。具体场景如下：
@@ -1398,7 +1372,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published. Not declared as values: the field may carry more than one flag.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_flags: ::std::option::Option<::std::string::String>,
     /// 支付清算编号，用于清算对账使用；
     /// 只在机构间联模式下返回，其它场景下不返回该字段；
@@ -1408,7 +1381,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_id: ::std::option::Option<::std::string::String>,
     /// 商户传入业务信息，具体值要和支付宝约定
     /// 将商户传入信息分发给相应系统，应用于安全，营销等参数直传场景
@@ -1419,7 +1391,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published. A JSON string here, unlike the request's BusinessParams object.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<::std::string::String>,
     /// 买家用户类型。
     ///
@@ -1428,7 +1399,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published. The old document's text (as transcribed by third parties) reads 买家用户类型。CORPORATE:企业用户；PRIVATE:个人用户。; not declared as values because the official SDK lists none.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_user_type: ::std::option::Option<::std::string::String>,
     /// 商家优惠金额
     ///
@@ -1437,7 +1407,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mdiscount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 平台优惠金额
     ///
@@ -1446,7 +1415,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 买家名称；
     /// 买家为个人用户时为买家姓名，买家为企业用户时为企业名称；
@@ -1457,7 +1425,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_user_name: ::std::option::Option<::std::string::String>,
     /// 异步支付模式，目前有五种值：
     /// ASYNC_DELAY_PAY(异步延时付款);
@@ -1471,7 +1438,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub async_payment_mode: ::std::option::Option<AsyncPaymentMode>,
     /// 异步支付受理状态，仅异步支付模式且query_options指定async_pay_info时返回。S：受理成功，支付宝内部会在一定期限内捞起任务推进支付，直到支付成功或超出可重试期限；其它：受理结果未知，可通过查询接口获取交易状态。
     ///
@@ -1480,7 +1446,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published. Any value other than S means the acceptance is unknown (受理结果未知); query the trade.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub async_pay_apply_status: ::std::option::Option<AsyncPayApplyStatus>,
     /// 间联交易下，返回给机构的信息
     ///
@@ -1489,7 +1454,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bkagent_resp_info: ::std::option::Option<super::types::BkAgentRespInfo>,
     /// 买家支付宝用户唯一标识
     ///
@@ -1498,7 +1462,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_open_id: ::std::option::Option<::std::string::String>,
     /// 是否可以转为app支付，仅当商户代扣失败场景才会返回该字段信息
     ///
@@ -1507,7 +1470,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub can_turn_to_app_pay: ::std::option::Option<::std::string::String>,
     /// 计费信息列表
     ///
@@ -1516,7 +1478,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The official SDK types it as one ChargeInfo object (@ApiField, not @ApiListField) despite the name; kept as the SDK has it.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_info_list: ::std::option::Option<super::types::ChargeInfo>,
     /// 信用业务单号。信用支付场景才有值。先用后付产品里是芝麻订单号。
     ///
@@ -1525,7 +1486,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_biz_order_id: ::std::option::Option<::std::string::String>,
     /// 信用支付模式。表示订单是采用信用支付方式（支付时买家没有出资，需要后续履约）。"creditAdvanceV2"表示芝麻先用后付模式，用户后续需要履约扣款。 此字段只有信用支付场景才有值，商户需要根据字段值单独处理。此字段以后可能扩展其他值，建议商户使用白名单方式识别，对于未识别的值做失败处理，并联系支付宝技术支持人员。
     ///
@@ -1534,7 +1494,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published. Treat any value other than creditAdvanceV2 as a failure (the open enum's Unknown), as the description asks.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_pay_mode: ::std::option::Option<CreditPayMode>,
     /// 因公付支付信息，只有入参的query_options中指定时才返回该字段信息
     ///
@@ -1543,7 +1502,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_pay_info: ::std::option::Option<super::types::EnterprisePayInfo>,
     /// 惠营宝回票金额
     ///
@@ -1552,7 +1510,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hyb_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 收款资金类型，当交易收款资金为数字人民币时返回值为“DC”，否则不返回该字段。
     ///
@@ -1561,7 +1518,6 @@ pub struct AlipayTradePayResponse {
     /// Note: Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_currency_type: ::std::option::Option<ReceiptCurrencyType>,
     /// 买家支付宝用户号,该参数已废弃，请不要使用
     ///
@@ -1570,12 +1526,138 @@ pub struct AlipayTradePayResponse {
     /// Note: Deprecated (该参数已废弃).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_id: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradePayResponse {
+    const NAME: &'static str = "AlipayTradePayResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "buyer_logon_id" => w::read(&mut self.buyer_logon_id, key, map),
+            "settle_amount" => w::read(&mut self.settle_amount, key, map),
+            "pay_currency" => w::read(&mut self.pay_currency, key, map),
+            "pay_amount" => w::read(&mut self.pay_amount, key, map),
+            "settle_trans_rate" => w::read(&mut self.settle_trans_rate, key, map),
+            "trans_pay_rate" => w::read(&mut self.trans_pay_rate, key, map),
+            "total_amount" => w::read(&mut self.total_amount, key, map),
+            "trans_currency" => w::read(&mut self.trans_currency, key, map),
+            "settle_currency" => w::read(&mut self.settle_currency, key, map),
+            "receipt_amount" => w::read(&mut self.receipt_amount, key, map),
+            "buyer_pay_amount" => w::read(&mut self.buyer_pay_amount, key, map),
+            "point_amount" => w::read(&mut self.point_amount, key, map),
+            "invoice_amount" => w::read(&mut self.invoice_amount, key, map),
+            "gmt_payment" => w::read(&mut self.gmt_payment, key, map),
+            "fund_bill_list" => w::read(&mut self.fund_bill_list, key, map),
+            "card_balance" => w::read(&mut self.card_balance, key, map),
+            "store_name" => w::read(&mut self.store_name, key, map),
+            "buyer_user_id" => w::read(&mut self.buyer_user_id, key, map),
+            "discount_goods_detail" => w::read(&mut self.discount_goods_detail, key, map),
+            "voucher_detail_list" => w::read(&mut self.voucher_detail_list, key, map),
+            "advance_amount" => w::read(&mut self.advance_amount, key, map),
+            "auth_trade_pay_mode" => w::read(&mut self.auth_trade_pay_mode, key, map),
+            "charge_amount" => w::read(&mut self.charge_amount, key, map),
+            "charge_flags" => w::read(&mut self.charge_flags, key, map),
+            "settlement_id" => w::read(&mut self.settlement_id, key, map),
+            "business_params" => w::read(&mut self.business_params, key, map),
+            "buyer_user_type" => w::read(&mut self.buyer_user_type, key, map),
+            "mdiscount_amount" => w::read(&mut self.mdiscount_amount, key, map),
+            "discount_amount" => w::read(&mut self.discount_amount, key, map),
+            "buyer_user_name" => w::read(&mut self.buyer_user_name, key, map),
+            "async_payment_mode" => w::read(&mut self.async_payment_mode, key, map),
+            "async_pay_apply_status" => {
+                w::read(&mut self.async_pay_apply_status, key, map)
+            }
+            "bkagent_resp_info" => w::read(&mut self.bkagent_resp_info, key, map),
+            "buyer_open_id" => w::read(&mut self.buyer_open_id, key, map),
+            "can_turn_to_app_pay" => w::read(&mut self.can_turn_to_app_pay, key, map),
+            "charge_info_list" => w::read(&mut self.charge_info_list, key, map),
+            "credit_biz_order_id" => w::read(&mut self.credit_biz_order_id, key, map),
+            "credit_pay_mode" => w::read(&mut self.credit_pay_mode, key, map),
+            "enterprise_pay_info" => w::read(&mut self.enterprise_pay_info, key, map),
+            "hyb_amount" => w::read(&mut self.hyb_amount, key, map),
+            "receipt_currency_type" => w::read(&mut self.receipt_currency_type, key, map),
+            "open_id" => w::read(&mut self.open_id, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradePayResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradePayResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "buyer_logon_id", &self.buyer_logon_id)?;
+        w::optional_entry(&mut m, "settle_amount", &self.settle_amount)?;
+        w::optional_entry(&mut m, "pay_currency", &self.pay_currency)?;
+        w::optional_entry(&mut m, "pay_amount", &self.pay_amount)?;
+        w::optional_entry(&mut m, "settle_trans_rate", &self.settle_trans_rate)?;
+        w::optional_entry(&mut m, "trans_pay_rate", &self.trans_pay_rate)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "trans_currency", &self.trans_currency)?;
+        w::optional_entry(&mut m, "settle_currency", &self.settle_currency)?;
+        w::optional_entry(&mut m, "receipt_amount", &self.receipt_amount)?;
+        w::optional_entry(&mut m, "buyer_pay_amount", &self.buyer_pay_amount)?;
+        w::optional_entry(&mut m, "point_amount", &self.point_amount)?;
+        w::optional_entry(&mut m, "invoice_amount", &self.invoice_amount)?;
+        w::optional_entry(&mut m, "gmt_payment", &self.gmt_payment)?;
+        w::optional_entry(&mut m, "fund_bill_list", &self.fund_bill_list)?;
+        w::optional_entry(&mut m, "card_balance", &self.card_balance)?;
+        w::optional_entry(&mut m, "store_name", &self.store_name)?;
+        w::optional_entry(&mut m, "buyer_user_id", &self.buyer_user_id)?;
+        w::optional_entry(&mut m, "discount_goods_detail", &self.discount_goods_detail)?;
+        w::optional_entry(&mut m, "voucher_detail_list", &self.voucher_detail_list)?;
+        w::optional_entry(&mut m, "advance_amount", &self.advance_amount)?;
+        w::optional_entry(&mut m, "auth_trade_pay_mode", &self.auth_trade_pay_mode)?;
+        w::optional_entry(&mut m, "charge_amount", &self.charge_amount)?;
+        w::optional_entry(&mut m, "charge_flags", &self.charge_flags)?;
+        w::optional_entry(&mut m, "settlement_id", &self.settlement_id)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "buyer_user_type", &self.buyer_user_type)?;
+        w::optional_entry(&mut m, "mdiscount_amount", &self.mdiscount_amount)?;
+        w::optional_entry(&mut m, "discount_amount", &self.discount_amount)?;
+        w::optional_entry(&mut m, "buyer_user_name", &self.buyer_user_name)?;
+        w::optional_entry(&mut m, "async_payment_mode", &self.async_payment_mode)?;
+        w::optional_entry(
+            &mut m,
+            "async_pay_apply_status",
+            &self.async_pay_apply_status,
+        )?;
+        w::optional_entry(&mut m, "bkagent_resp_info", &self.bkagent_resp_info)?;
+        w::optional_entry(&mut m, "buyer_open_id", &self.buyer_open_id)?;
+        w::optional_entry(&mut m, "can_turn_to_app_pay", &self.can_turn_to_app_pay)?;
+        w::optional_entry(&mut m, "charge_info_list", &self.charge_info_list)?;
+        w::optional_entry(&mut m, "credit_biz_order_id", &self.credit_biz_order_id)?;
+        w::optional_entry(&mut m, "credit_pay_mode", &self.credit_pay_mode)?;
+        w::optional_entry(&mut m, "enterprise_pay_info", &self.enterprise_pay_info)?;
+        w::optional_entry(&mut m, "hyb_amount", &self.hyb_amount)?;
+        w::optional_entry(&mut m, "receipt_currency_type", &self.receipt_currency_type)?;
+        w::optional_entry(&mut m, "open_id", &self.open_id)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradePayResponse, AlipayTradePayErrorCode);
 /// The business error codes of `alipay.trade.pay`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradePayErrorCode {
     /// `ACQ.BUYER_BANKCARD_INVALID`: meaning not published by Alipay.
@@ -2748,7 +2830,7 @@ impl ::std::convert::From<&str> for AlipayTradePayErrorCode {
 /// 异步支付受理状态，仅异步支付模式且query_options指定async_pay_info时返回。S：受理成功，支付宝内部会在一定期限内捞起任务推进支付，直到支付成功或超出可重试期限；其它：受理结果未知，可通过查询接口获取交易状态。
 ///
 /// The allowed values of the `async_pay_apply_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AsyncPayApplyStatus {
     /// `S`: 受理成功，支付宝内部会在一定期限内捞起任务推进支付，直到支付成功或超出可重试期限
@@ -2789,7 +2871,7 @@ impl ::std::convert::From<&str> for AsyncPayApplyStatus {
 /// QUOTA_OCCUPYIED_ASYNC_PAY(异步支付并且预占了先享后付额度);
 ///
 /// The allowed values of the `async_payment_mode` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AsyncPaymentMode {
     /// `ASYNC_DELAY_PAY`: 异步延时付款
@@ -2849,7 +2931,7 @@ impl ::std::convert::From<&str> for AsyncPaymentMode {
 /// 默认值为NOT_COMPLETE。
 ///
 /// The allowed values of the `auth_confirm_mode` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AuthConfirmMode {
     /// `COMPLETE`: 转交易完成后解冻剩余冻结金额
@@ -2885,7 +2967,7 @@ impl ::std::convert::From<&str> for AuthConfirmMode {
 /// 预授权支付模式，该参数仅在信用预授权支付场景下返回。信用预授权支付：CREDIT_PREAUTH_PAY
 ///
 /// The allowed values of the `auth_trade_pay_mode` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AuthTradePayMode {
     /// `CREDIT_PREAUTH_PAY`: 信用预授权支付
@@ -2916,7 +2998,7 @@ impl ::std::convert::From<&str> for AuthTradePayMode {
 /// 信用支付模式。表示订单是采用信用支付方式（支付时买家没有出资，需要后续履约）。"creditAdvanceV2"表示芝麻先用后付模式，用户后续需要履约扣款。 此字段只有信用支付场景才有值，商户需要根据字段值单独处理。此字段以后可能扩展其他值，建议商户使用白名单方式识别，对于未识别的值做失败处理，并联系支付宝技术支持人员。
 ///
 /// The allowed values of the `credit_pay_mode` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum CreditPayMode {
     /// `creditAdvanceV2`: 芝麻先用后付模式，用户后续需要履约扣款
@@ -2952,7 +3034,7 @@ impl ::std::convert::From<&str> for CreditPayMode {
 /// 产品码。 商家和支付宝签约的产品码。 枚举值（点击查看签约情况）： \<a target="_blank" href="<https://opensupport.alipay.com/support/codelab/detail/486/487>"\>FACE_TO_FACE_PAYMENT\</a\>：当面付产品； \<a target="_blank" href="<https://opensupport.alipay.com/support/codelab/detail/807/1419>"\>CYCLE_PAY_AUTH\</a\>：周期扣款产品； GENERAL_WITHHOLDING：代扣产品； \<a target="_blank" href="<https://opensupport.alipay.com/support/codelab/detail/712/1471>"\>PRE_AUTH_ONLINE\</a\>：支付宝预授权产品； PRE_AUTH：新当面资金授权产品； 默认值为FACE_TO_FACE_PAYMENT。 注意：非当面付产品使用本接口时，本参数必填。请传入对应产品码。
 ///
 /// The allowed values of the `product_code` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProductCode {
     /// `FACE_TO_FACE_PAYMENT`: 当面付产品
@@ -3003,7 +3085,7 @@ impl ::std::convert::From<&str> for ProductCode {
 /// 收款资金类型，当交易收款资金为数字人民币时返回值为“DC”，否则不返回该字段。
 ///
 /// The allowed values of the `receipt_currency_type` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ReceiptCurrencyType {
     /// `DC`: 数字人民币
@@ -3039,7 +3121,7 @@ impl ::std::convert::From<&str> for ReceiptCurrencyType {
 /// 默认值为bar_code。
 ///
 /// The allowed values of the `scene` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Scene {
     /// `bar_code`: 当面付条码支付场景

@@ -26,14 +26,12 @@ pub const METHOD: &str = "alipay.trade.precreate";
 /// # Rules
 ///
 /// - When several of `time_expire`, `timeout_express` are given, the first wins: time_expire和timeout_express两者只需传入一个或者都不传，如果两者都传，优先使用time_expire。
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradePrecreateRequest {
     /// 商户订单号,64个字符以内、只能包含字母、数字、下划线;需保证在商户端不重复
@@ -51,7 +49,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Example: `2088102146225135`
     ///
     /// Note: The SDK's Javadoc adds: 收款账号优先级规则：门店绑定的收款账户\>请求传入的seller_id\>商户签约账号对应的支付宝用户ID；注：直付通和机构间联场景下seller_id无需传入或者保持跟pid一致；如果传入的seller_id与pid不一致，需要联系支付宝小二配置收款关系；
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 订单总金额。
     /// 单位为元，精确到小数点后两位，取值范围：\[0.01,100000000\] 。
@@ -74,7 +71,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published in any source read (the document's copy stops before this row).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; max_length, example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel (its description reads 订单标题。 注意：256个字符以内，不可使用特殊字符，如 /，=，& 等。)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 产品码。
     /// 商家和支付宝签约的产品码。 枚举值（点击查看签约情况）：
@@ -86,7 +82,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published; the default value makes it optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<ProductCode>,
     /// 订单附加信息。
     /// 如果请求时传递了该参数，将在异步通知、对账单中原样返回，同时会在商户和用户的pc账单详情中作为交易描述展示
@@ -96,7 +91,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 可打折金额。
     /// 参与优惠计算的金额，单位为元，精确到小数点后两位，取值范围\[0.01,100000000\]。
@@ -110,7 +104,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published. The sum rule across the three amounts is not a rule the spec format can check.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discountable_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 不可打折金额。
     /// 不参与优惠计算的金额，单位为元，精确到小数点后两位，取值范围\[0.01,100000000\]。
@@ -122,7 +115,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub undiscountable_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 买家支付宝账号
     ///
@@ -133,7 +125,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_logon_id: ::std::option::Option<::std::string::String>,
     /// 订单包含的商品列表信息.json格式. 其它说明详见：“商品明细说明”
     ///
@@ -142,7 +133,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_detail: ::std::option::Option<::std::vec::Vec<super::types::GoodsDetail>>,
     /// 订单相对超时时间。 从预下单请求时间开始计算。
     /// 该笔订单允许的最晚付款时间，逾期将关闭交易。取值范围：1m～15d。m-分钟，h-小时，d-天，1c-当天（1c-当天的情况下，无论交易何时创建，都在0点关闭）。 该参数数值不接受小数点， 如 1.5h，可转换为 90m。
@@ -159,7 +149,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_express: ::std::option::Option<::std::string::String>,
     /// 二维码订单相对超时时间。
     /// 该笔订单允许的最晚付款时间，逾期将关闭交易，从生成二维码开始计时。 取值范围：1m～15d。m-分钟，h-小时，d-天，1c-当天（1c-当天的情况下，无论交易何时创建，都在0点关闭）。 该参数数值不接受小数点， 如 1.5h，可转换为 90m。
@@ -172,7 +161,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qr_code_timeout_express: ::std::option::Option<::std::string::String>,
     /// 订单绝对超时时间。
     /// 格式为yyyy-MM-dd HH:mm:ss。
@@ -185,7 +173,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published. The SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expire: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 码类型，如果请求时传入了share_code，将在响应参数返回吱口令；如果为空，则默认为订单码
     ///
@@ -196,7 +183,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published. share_code is the only value named; no closed list is given, so no values are declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code_type: ::std::option::Option<::std::string::String>,
     /// 商户门店编号。
     /// 指商户创建门店时输入的门店编号。
@@ -208,7 +194,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 支付宝店铺编号。
     /// 指商户创建门店后支付宝生成的门店ID。
@@ -218,7 +203,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alipay_store_id: ::std::option::Option<::std::string::String>,
     /// 商户操作员编号。
     ///
@@ -229,7 +213,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 商户机具终端编号。
     ///
@@ -240,7 +223,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terminal_id: ::std::option::Option<::std::string::String>,
     /// 商户的原始订单号
     ///
@@ -251,7 +233,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel; example: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 公用回传参数。
     /// 如果请求时传递了该参数，支付宝会在异步通知时将该参数原样返回。
@@ -261,7 +242,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 禁用渠道,用户不可用指定渠道支付，多个渠道以逗号分割
     /// 注，与enable_pay_channels互斥
@@ -272,7 +252,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 指定支付渠道。
     /// 用户只能使用指定的渠道进行支付，多个渠道以逗号分割。
@@ -284,7 +263,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数
     ///
@@ -293,7 +271,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extend_params: ::std::option::Option<super::types::ExtendParams>,
     /// 商户传入业务信息，具体值要和支付宝约定，应用于安全，营销等参数直传场景，格式为json格式
     ///
@@ -302,7 +279,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published. An object (BusinessParams) in this SDK model.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<super::types::BusinessParams>,
     /// 描述结算信息，json格式，详见结算参数说明
     ///
@@ -311,7 +287,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_info: ::std::option::Option<super::types::SettleInfo>,
     /// 描述分账信息，json格式。
     ///
@@ -320,7 +295,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_info: ::std::option::Option<super::types::RoyaltyInfo>,
     /// 二级商户信息。
     /// 直付通模式和机构间连模式下必传，其它场景下不需要传入。
@@ -330,7 +304,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required only in 直付通 and 机构间连 modes, per the description; optional here.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<super::types::SubMerchant>,
     /// 外部指定买家
     ///
@@ -339,7 +312,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_user_info: ::std::option::Option<super::types::ExtUserInfo>,
     /// 间联交易下，由收单机构上送的信息
     ///
@@ -348,7 +320,6 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bkagent_req_info: ::std::option::Option<super::types::BkAgentReqInfo>,
     /// 返回参数选项。 商户通过传递该参数来定制需要额外返回的信息字段，数组格式。包括但不限于：\["hyb_amount","enterprise_pay_info"\]
     ///
@@ -357,8 +328,51 @@ pub struct AlipayTradePrecreateRequest {
     /// Note: Required flag not published. The list is open (包括但不限于), so no values are declared; the precreate response declares no field named by either option.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradePrecreateModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradePrecreateRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "subject", &self.subject)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(&mut m, "discountable_amount", &self.discountable_amount)?;
+        w::optional_entry(&mut m, "undiscountable_amount", &self.undiscountable_amount)?;
+        w::optional_entry(&mut m, "buyer_logon_id", &self.buyer_logon_id)?;
+        w::optional_entry(&mut m, "goods_detail", &self.goods_detail)?;
+        w::optional_entry(&mut m, "timeout_express", &self.timeout_express)?;
+        w::optional_entry(
+            &mut m,
+            "qr_code_timeout_express",
+            &self.qr_code_timeout_express,
+        )?;
+        w::optional_entry(&mut m, "time_expire", &self.time_expire)?;
+        w::optional_entry(&mut m, "code_type", &self.code_type)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "alipay_store_id", &self.alipay_store_id)?;
+        w::optional_entry(&mut m, "operator_id", &self.operator_id)?;
+        w::optional_entry(&mut m, "terminal_id", &self.terminal_id)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "disable_pay_channels", &self.disable_pay_channels)?;
+        w::optional_entry(&mut m, "enable_pay_channels", &self.enable_pay_channels)?;
+        w::optional_entry(&mut m, "extend_params", &self.extend_params)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "settle_info", &self.settle_info)?;
+        w::optional_entry(&mut m, "royalty_info", &self.royalty_info)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        w::optional_entry(&mut m, "ext_user_info", &self.ext_user_info)?;
+        w::optional_entry(&mut m, "bkagent_req_info", &self.bkagent_req_info)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        m.end()
+    }
 }
 impl AlipayTradePrecreateRequest {
     /// A value from its required fields (`out_trade_no`, `total_amount`); set the optional ones with the setters.
@@ -834,15 +848,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradePrecreateRequest {}
 /// ```json
 /// {"alipay_trade_precreate_response":{"code":"40004","msg":"处理失败","sub_code":"ACQ.TRADE_BUYER_NOT_MATCH","sub_msg":"交易买家不匹配"},"sign":"jfAz0Yi0OUvAPqYTzA0DLysx0ri++yf7o/lkHOHaG1Zy2fHBf3j4WM+sJWHZUuyInt6V+wn+6IP9AmwRTKi+GGdWjPrsfBjXqR7H5aBnLhMsAltV7v4cYjhuguAqh4WkaJO6v6CfdybDpzHlxE6Thoucnad+OsjdCXkNd1g3UuU="}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradePrecreateResponse {
     /// 网关返回码
@@ -854,7 +860,6 @@ pub struct AlipayTradePrecreateResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -863,7 +868,6 @@ pub struct AlipayTradePrecreateResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -874,7 +878,6 @@ pub struct AlipayTradePrecreateResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -883,7 +886,6 @@ pub struct AlipayTradePrecreateResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 商户的订单号
     ///
@@ -892,7 +894,6 @@ pub struct AlipayTradePrecreateResponse {
     /// Example: `6823789339978248`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePrecreateResponse; required, max_length, example: <https://open.alitrip.com/docs/doc.htm?articleId=104629&docType=1&treeId=140> (Alipay's English 当面付 document)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 当前预下单请求生成的二维码码串，有效时间2小时，可以用二维码生成工具根据该码串值生成对应的二维码
     ///
@@ -903,7 +904,6 @@ pub struct AlipayTradePrecreateResponse {
     /// Note: No length given.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePrecreateResponse; required, example: <https://open.alitrip.com/docs/doc.htm?articleId=104629&docType=1&treeId=140> (Alipay's English 当面付 document)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub qr_code: ::std::option::Option<::std::string::String>,
     /// 当前预下单请求生成的吱口令码串，有效时间2小时，可以在支付宝app端访问对应内容
     ///
@@ -912,14 +912,52 @@ pub struct AlipayTradePrecreateResponse {
     /// Note: Returned when code_type asks for a share code. Required flag and length not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradePrecreateResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub share_code: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradePrecreateResponse {
+    const NAME: &'static str = "AlipayTradePrecreateResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "qr_code" => w::read(&mut self.qr_code, key, map),
+            "share_code" => w::read(&mut self.share_code, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradePrecreateResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradePrecreateResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "qr_code", &self.qr_code)?;
+        w::optional_entry(&mut m, "share_code", &self.share_code)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     AlipayTradePrecreateResponse, AlipayTradePrecreateErrorCode
 );
 /// The business error codes of `alipay.trade.precreate`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradePrecreateErrorCode {
     /// `ACQ.SYSTEM_ERROR`: meaning not published by Alipay.
@@ -1328,7 +1366,7 @@ impl ::std::convert::From<&str> for AlipayTradePrecreateErrorCode {
 /// 默认值为FACE_TO_FACE_PAYMENT。
 ///
 /// The allowed values of the `product_code` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProductCode {
     /// `FACE_TO_FACE_PAYMENT`: 当面付产品

@@ -38,15 +38,12 @@ pub const METHOD: &str = "alipay.trade.query";
 /// ```json
 /// {"out_trade_no":"20150320010101001","trade_no":"2014112611001004680 073956707","query_options":["trade_settle_info"]}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeQueryRequest {
     /// 订单支付时传入的商户订单号,和支付宝交易号不能同时为空。
@@ -55,7 +52,6 @@ pub struct AlipayTradeQueryRequest {
     /// Wire name `out_trade_no`, type `string`, conditionally required (see the rules), max length 64.
     ///
     /// Example: `20150320010101001`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号,和商户订单号不能同时为空
     ///
@@ -64,7 +60,6 @@ pub struct AlipayTradeQueryRequest {
     /// Example: `2014112611001004680 073956707`
     ///
     /// Note: The document's example really contains a space (2014112611001004680 073956707); a real trade_no is digits only.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 银行间联模式下有用,其它场景请不要使用;
     /// 双联通过该参数指定需要查询的交易所属收单机构的pid;
@@ -72,7 +67,6 @@ pub struct AlipayTradeQueryRequest {
     /// Wire name `org_pid`, type `string`, optional, max length 16.
     ///
     /// Example: `2088101117952222`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org_pid: ::std::option::Option<::std::string::String>,
     /// 查询选项，商户传入该参数可定制本接口同步响应额外返回的信息字段，数组格式。
     ///
@@ -81,8 +75,21 @@ pub struct AlipayTradeQueryRequest {
     /// Note: Required flag not published. Maximum length 1024 in github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables), string\[\](128) on the third-party copy of the v3 page (<https://5851388.com/open-v3/cd439c70_alipay.trade.html);> a limit on an array is not expressible, so none is declared. The v3 copy's example is \["trade_settle_info"\]. A request must hold one of the listed values: turn off request validation (Config::validate_requests(false)) to send a newer one.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeQueryModel; values trade_settle_info to mdiscount_amount and their meanings: alipay-sdk-java-v3 3.1.89.ALL, v3/docs/AlipayTradeApi.md (alipay.trade.query, query_options); fulfillment_detail_list, async_pay_info and medical_insurance_info: the descriptions of those response fields in alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<QueryOptions>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeQueryRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "org_pid", &self.org_pid)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        m.end()
+    }
 }
 impl AlipayTradeQueryRequest {
     /// A value with every field unset; set fields with the setters.
@@ -223,15 +230,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradeQueryRequest {}
 /// The response of `alipay.trade.query` (the `alipay_trade_query_response` node): 统一收单线下交易查询
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeQueryResponse {
     /// 网关返回码
@@ -243,7 +242,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -252,7 +250,6 @@ pub struct AlipayTradeQueryResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -263,7 +260,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -272,7 +268,6 @@ pub struct AlipayTradeQueryResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
@@ -281,7 +276,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 商家订单号
     ///
@@ -290,7 +284,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 买家支付宝账号
     ///
@@ -299,7 +292,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_logon_id: ::std::option::Option<::std::string::String>,
     /// 交易状态：WAIT_BUYER_PAY（交易创建，等待买家付款）、TRADE_CLOSED（未付款交易超时关闭，或支付完成后全额退款）、TRADE_SUCCESS（交易支付成功）、TRADE_FINISHED（交易结束，不可退款）
     ///
@@ -308,7 +300,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_status: ::std::option::Option<TradeStatus>,
     /// 交易的订单金额，单位为元，两位小数。该参数的值为支付时传入的total_amount
     ///
@@ -317,7 +308,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 标价币种，该参数的值为支付时传入的trans_currency，支持英镑：GBP、港币：HKD、美元：USD、新加坡元：SGD、日元：JPY、加拿大元：CAD、澳元：AUD、欧元：EUR、新西兰元：NZD、韩元：KRW、泰铢：THB、瑞士法郎：CHF、瑞典克朗：SEK、丹麦克朗：DKK、挪威克朗：NOK、马来西亚林吉特：MYR、印尼卢比：IDR、菲律宾比索：PHP、毛里求斯卢比：MUR、以色列新谢克尔：ILS、斯里兰卡卢比：LKR、俄罗斯卢布：RUB、阿联酋迪拉姆：AED、捷克克朗：CZK、南非兰特：ZAR、人民币：CNY、新台币：TWD。当trans_currency 和 settle_currency 不一致时，trans_currency支持人民币：CNY、新台币：TWD
     ///
@@ -326,7 +316,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). The currency codes are left as a plain string (ISO 4217), not an enum.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_currency: ::std::option::Option<::std::string::String>,
     /// 订单结算币种，对应支付接口传入的settle_currency，支持英镑：GBP、港币：HKD、美元：USD、新加坡元：SGD、日元：JPY、加拿大元：CAD、澳元：AUD、欧元：EUR、新西兰元：NZD、韩元：KRW、泰铢：THB、瑞士法郎：CHF、瑞典克朗：SEK、丹麦克朗：DKK、挪威克朗：NOK、马来西亚林吉特：MYR、印尼卢比：IDR、菲律宾比索：PHP、毛里求斯卢比：MUR、以色列新谢克尔：ILS、斯里兰卡卢比：LKR、俄罗斯卢布：RUB、阿联酋迪拉姆：AED、捷克克朗：CZK、南非兰特：ZAR
     ///
@@ -335,7 +324,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). The currency codes are left as a plain string (ISO 4217), not an enum.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_currency: ::std::option::Option<::std::string::String>,
     /// 结算币种订单金额
     ///
@@ -344,7 +332,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in the settlement currency.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 订单支付币种
     ///
@@ -353,7 +340,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_currency: ::std::option::Option<::std::string::String>,
     /// 支付币种订单金额
     ///
@@ -362,7 +348,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in the payment currency.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 结算币种兑换标价币种汇率
     ///
@@ -371,7 +356,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). A rate, not an amount, so it stays a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_trans_rate: ::std::option::Option<::std::string::String>,
     /// 标价币种兑换支付币种汇率
     ///
@@ -380,7 +364,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). A rate, not an amount, so it stays a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_pay_rate: ::std::option::Option<::std::string::String>,
     /// 买家实付金额，单位为元，两位小数。该金额代表该笔交易买家实际支付的金额，不包含商户折扣等金额
     ///
@@ -389,7 +372,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_pay_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 积分支付的金额，单位为元，两位小数。该金额代表该笔交易中用户使用积分支付的金额，比如集分宝或者支付宝实时优惠等
     ///
@@ -398,7 +380,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub point_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 交易中用户支付的可开具发票的金额，单位为元，两位小数。该金额代表该笔交易中可以给用户开具发票的金额
     ///
@@ -407,7 +388,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次交易打款给卖家的时间
     ///
@@ -416,7 +396,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it java.util.Date, sent as yyyy-MM-dd HH:mm:ss.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_pay_date: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 实收金额，单位为元，两位小数。该金额为本笔交易，商户账户能够实际收到的金额
     ///
@@ -425,7 +404,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 商户门店编号
     ///
@@ -434,7 +412,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 商户机具终端编号
     ///
@@ -443,7 +420,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terminal_id: ::std::option::Option<::std::string::String>,
     /// 交易支付使用的资金渠道。
     /// 只有在签约中指定需要返回资金明细，或者入参的query_options中指定时才返回该字段信息。
@@ -453,7 +429,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_bill_list: ::std::option::Option<
         ::std::vec::Vec<super::types::TradeFundBill>,
     >,
@@ -464,7 +439,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_name: ::std::option::Option<::std::string::String>,
     /// 买家在支付宝的用户id
     ///
@@ -473,7 +447,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_user_id: ::std::option::Option<::std::string::String>,
     /// 买家支付宝用户唯一标识
     ///
@@ -482,7 +455,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_open_id: ::std::option::Option<::std::string::String>,
     /// 本次交易支付所使用的单品券优惠的商品优惠信息。
     /// 只有在query_options中指定时才返回该字段信息。
@@ -492,7 +464,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). A JSON text in a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount_goods_detail: ::std::option::Option<::std::string::String>,
     /// 行业特殊信息（例如在医保卡支付业务中，向用户返回医疗信息）。
     ///
@@ -501,7 +472,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). The field name really is spelled sepc.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry_sepc_detail: ::std::option::Option<::std::string::String>,
     /// 行业特殊信息-统筹相关
     ///
@@ -510,7 +480,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry_sepc_detail_gov: ::std::option::Option<::std::string::String>,
     /// 行业特殊信息-个账相关
     ///
@@ -519,7 +488,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry_sepc_detail_acc: ::std::option::Option<::std::string::String>,
     /// 本交易支付时使用的所有优惠券信息。
     /// 只有在query_options中指定时才返回该字段信息。
@@ -529,7 +497,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub voucher_detail_list: ::std::option::Option<
         ::std::vec::Vec<super::types::VoucherDetail>,
     >,
@@ -541,7 +508,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 费率活动标识。
     /// 当交易享受特殊行业或活动费率时，返回该场景的标识。具体场景如下：
@@ -558,7 +524,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_flags: ::std::option::Option<ChargeFlags>,
     /// 支付清算编号，用于清算对账使用；
     /// 只在银行间联交易场景下返回该信息；
@@ -568,7 +533,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_id: ::std::option::Option<::std::string::String>,
     /// 返回的交易结算信息，包含分账、补差等信息。
     /// 只有在query_options中指定时才返回该字段信息。
@@ -578,7 +542,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_settle_info: ::std::option::Option<super::types::TradeSettleInfo>,
     /// 预授权支付模式，该参数仅在信用预授权支付场景下返回。信用预授权支付：CREDIT_PREAUTH_PAY
     ///
@@ -587,7 +550,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_trade_pay_mode: ::std::option::Option<AuthTradePayMode>,
     /// 买家用户类型。CORPORATE:企业用户；PRIVATE:个人用户。
     ///
@@ -596,7 +558,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_user_type: ::std::option::Option<BuyerUserType>,
     /// 商家优惠金额。单位：元。
     ///
@@ -605,7 +566,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mdiscount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 平台优惠金额。单位：元。
     ///
@@ -614,7 +574,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 买家名称；
     /// 买家为个人用户时为买家姓名，买家为企业用户时为企业名称；
@@ -625,7 +584,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_user_name: ::std::option::Option<::std::string::String>,
     /// 订单标题；
     ///  只在银行间联交易场景下返回该信息；
@@ -635,7 +593,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 订单描述；
     /// 只在银行间联交易场景下返回该信息；
@@ -645,7 +602,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 间连商户在支付宝端的商户编号；
     ///  只在银行间联交易场景下返回该信息；
@@ -655,7 +611,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alipay_sub_merchant_id: ::std::option::Option<::std::string::String>,
     /// 交易额外信息，特殊场景下与支付宝约定返回。
     /// json格式。
@@ -665,7 +620,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). A JSON text in a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_infos: ::std::option::Option<::std::string::String>,
     /// 公用回传参数。
     /// 返回支付时传入的passback_params参数信息
@@ -675,7 +629,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 若用户使用花呗分期支付，且商家开通返回此通知参数，则会返回花呗分期信息。json格式其它说明详见花呗分期信息说明。
     /// 注意：商家需与支付宝约定后才返回本参数。
@@ -685,7 +638,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hb_fq_pay_info: ::std::option::Option<super::types::HbFqPayInfo>,
     /// 信用支付模式。表示订单是采用信用支付方式（支付时买家没有出资，需要后续履约）。"creditAdvanceV2"表示芝麻先用后付模式，用户后续需要履约扣款。 此字段只有信用支付场景才有值，商户需要根据字段值单独处理。此字段以后可能扩展其他值，建议商户使用白名单方式识别，对于未识别的值做失败处理，并联系支付宝技术支持人员。
     ///
@@ -694,7 +646,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). The document says unrecognised values should be handled as failures (白名单方式识别); the open enum's Unknown carries them.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_pay_mode: ::std::option::Option<CreditPayMode>,
     /// 信用业务单号。信用支付场景才有值，先用后付产品里是芝麻订单号。
     ///
@@ -703,7 +654,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_biz_order_id: ::std::option::Option<::std::string::String>,
     /// 惠营宝回票金额。单位：元。
     ///
@@ -712,7 +662,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hyb_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 间联交易下，返回给机构的信
     /// 息
@@ -722,7 +671,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bkagent_resp_info: ::std::option::Option<super::types::BkAgentRespInfo>,
     /// 计费信息列表
     ///
@@ -731,7 +679,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_info_list: ::std::option::Option<
         ::std::vec::Vec<super::types::ChargeInfo>,
     >,
@@ -742,7 +689,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_settle_mode: ::std::option::Option<::std::string::String>,
     /// 交易附加状态：
     /// SELLER_NOT_RECEIVED（买家已付款，卖家未收款）；
@@ -752,7 +698,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_status: ::std::option::Option<AdditionalStatus>,
     /// 支付宝店铺编号
     ///
@@ -761,7 +706,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alipay_store_id: ::std::option::Option<::std::string::String>,
     /// 异步支付受理状态，仅异步支付模式且query_options指定async_pay_info时返回。S：受理成功，支付宝内部会在一定期限内捞起任务推进支付，直到支付成功或超出可重试期限；其它：受理结果未知，可重试查询。
     ///
@@ -770,7 +714,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). Any value other than S (其它) means the acceptance result is unknown: query again.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub async_pay_apply_status: ::std::option::Option<AsyncPayApplyStatus>,
     /// 因公付支付信息
     ///
@@ -779,7 +722,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_pay_info: ::std::option::Option<super::types::EnterprisePayInfo>,
     /// 履约详情列表。 只有入参的query_options中指定fulfillment_detail_list并且所查询的交易存在履约明细时才返回该字段信息。
     ///
@@ -788,7 +730,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fulfillment_detail_list: ::std::option::Option<
         ::std::vec::Vec<super::types::FulfillmentDetail>,
     >,
@@ -799,7 +740,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub intact_charge_info_list: ::std::option::Option<
         ::std::vec::Vec<super::types::IntactChargeInfo>,
     >,
@@ -810,7 +750,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). A JSON text in a string.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub medical_insurance_info: ::std::option::Option<::std::string::String>,
     /// 买家支付宝用户号，该字段将废弃，不要使用
     ///
@@ -819,7 +758,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them). Deprecated (将废弃).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_id: ::std::option::Option<::std::string::String>,
     /// 带支付宝支付id的信息，暂不对外开放
     ///
@@ -828,7 +766,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_info_with_id_list: ::std::option::Option<
         ::std::vec::Vec<super::types::PaymentInfoWithId>,
     >,
@@ -839,7 +776,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_scene: ::std::option::Option<::std::string::String>,
     /// 收款资金类型，当交易收款资金为数字人民币时返回值为“DC”，否则不返回该字段。
     ///
@@ -848,7 +784,6 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_currency_type: ::std::option::Option<ReceiptCurrencyType>,
     /// 支付请求的商品明细列表
     ///
@@ -857,14 +792,216 @@ pub struct AlipayTradeQueryResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeQueryResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub req_goods_detail: ::std::option::Option<
         ::std::vec::Vec<super::types::GoodsDetail>,
     >,
 }
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradeQueryResponse {
+    const NAME: &'static str = "AlipayTradeQueryResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "buyer_logon_id" => w::read(&mut self.buyer_logon_id, key, map),
+            "trade_status" => w::read(&mut self.trade_status, key, map),
+            "total_amount" => w::read(&mut self.total_amount, key, map),
+            "trans_currency" => w::read(&mut self.trans_currency, key, map),
+            "settle_currency" => w::read(&mut self.settle_currency, key, map),
+            "settle_amount" => w::read(&mut self.settle_amount, key, map),
+            "pay_currency" => w::read(&mut self.pay_currency, key, map),
+            "pay_amount" => w::read(&mut self.pay_amount, key, map),
+            "settle_trans_rate" => w::read(&mut self.settle_trans_rate, key, map),
+            "trans_pay_rate" => w::read(&mut self.trans_pay_rate, key, map),
+            "buyer_pay_amount" => w::read(&mut self.buyer_pay_amount, key, map),
+            "point_amount" => w::read(&mut self.point_amount, key, map),
+            "invoice_amount" => w::read(&mut self.invoice_amount, key, map),
+            "send_pay_date" => w::read(&mut self.send_pay_date, key, map),
+            "receipt_amount" => w::read(&mut self.receipt_amount, key, map),
+            "store_id" => w::read(&mut self.store_id, key, map),
+            "terminal_id" => w::read(&mut self.terminal_id, key, map),
+            "fund_bill_list" => w::read(&mut self.fund_bill_list, key, map),
+            "store_name" => w::read(&mut self.store_name, key, map),
+            "buyer_user_id" => w::read(&mut self.buyer_user_id, key, map),
+            "buyer_open_id" => w::read(&mut self.buyer_open_id, key, map),
+            "discount_goods_detail" => w::read(&mut self.discount_goods_detail, key, map),
+            "industry_sepc_detail" => w::read(&mut self.industry_sepc_detail, key, map),
+            "industry_sepc_detail_gov" => {
+                w::read(&mut self.industry_sepc_detail_gov, key, map)
+            }
+            "industry_sepc_detail_acc" => {
+                w::read(&mut self.industry_sepc_detail_acc, key, map)
+            }
+            "voucher_detail_list" => w::read(&mut self.voucher_detail_list, key, map),
+            "charge_amount" => w::read(&mut self.charge_amount, key, map),
+            "charge_flags" => w::read(&mut self.charge_flags, key, map),
+            "settlement_id" => w::read(&mut self.settlement_id, key, map),
+            "trade_settle_info" => w::read(&mut self.trade_settle_info, key, map),
+            "auth_trade_pay_mode" => w::read(&mut self.auth_trade_pay_mode, key, map),
+            "buyer_user_type" => w::read(&mut self.buyer_user_type, key, map),
+            "mdiscount_amount" => w::read(&mut self.mdiscount_amount, key, map),
+            "discount_amount" => w::read(&mut self.discount_amount, key, map),
+            "buyer_user_name" => w::read(&mut self.buyer_user_name, key, map),
+            "subject" => w::read(&mut self.subject, key, map),
+            "body" => w::read(&mut self.body, key, map),
+            "alipay_sub_merchant_id" => {
+                w::read(&mut self.alipay_sub_merchant_id, key, map)
+            }
+            "ext_infos" => w::read(&mut self.ext_infos, key, map),
+            "passback_params" => w::read(&mut self.passback_params, key, map),
+            "hb_fq_pay_info" => w::read(&mut self.hb_fq_pay_info, key, map),
+            "credit_pay_mode" => w::read(&mut self.credit_pay_mode, key, map),
+            "credit_biz_order_id" => w::read(&mut self.credit_biz_order_id, key, map),
+            "hyb_amount" => w::read(&mut self.hyb_amount, key, map),
+            "bkagent_resp_info" => w::read(&mut self.bkagent_resp_info, key, map),
+            "charge_info_list" => w::read(&mut self.charge_info_list, key, map),
+            "biz_settle_mode" => w::read(&mut self.biz_settle_mode, key, map),
+            "additional_status" => w::read(&mut self.additional_status, key, map),
+            "alipay_store_id" => w::read(&mut self.alipay_store_id, key, map),
+            "async_pay_apply_status" => {
+                w::read(&mut self.async_pay_apply_status, key, map)
+            }
+            "enterprise_pay_info" => w::read(&mut self.enterprise_pay_info, key, map),
+            "fulfillment_detail_list" => {
+                w::read(&mut self.fulfillment_detail_list, key, map)
+            }
+            "intact_charge_info_list" => {
+                w::read(&mut self.intact_charge_info_list, key, map)
+            }
+            "medical_insurance_info" => {
+                w::read(&mut self.medical_insurance_info, key, map)
+            }
+            "open_id" => w::read(&mut self.open_id, key, map),
+            "payment_info_with_id_list" => {
+                w::read(&mut self.payment_info_with_id_list, key, map)
+            }
+            "period_scene" => w::read(&mut self.period_scene, key, map),
+            "receipt_currency_type" => w::read(&mut self.receipt_currency_type, key, map),
+            "req_goods_detail" => w::read(&mut self.req_goods_detail, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeQueryResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeQueryResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "buyer_logon_id", &self.buyer_logon_id)?;
+        w::optional_entry(&mut m, "trade_status", &self.trade_status)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "trans_currency", &self.trans_currency)?;
+        w::optional_entry(&mut m, "settle_currency", &self.settle_currency)?;
+        w::optional_entry(&mut m, "settle_amount", &self.settle_amount)?;
+        w::optional_entry(&mut m, "pay_currency", &self.pay_currency)?;
+        w::optional_entry(&mut m, "pay_amount", &self.pay_amount)?;
+        w::optional_entry(&mut m, "settle_trans_rate", &self.settle_trans_rate)?;
+        w::optional_entry(&mut m, "trans_pay_rate", &self.trans_pay_rate)?;
+        w::optional_entry(&mut m, "buyer_pay_amount", &self.buyer_pay_amount)?;
+        w::optional_entry(&mut m, "point_amount", &self.point_amount)?;
+        w::optional_entry(&mut m, "invoice_amount", &self.invoice_amount)?;
+        w::optional_entry(&mut m, "send_pay_date", &self.send_pay_date)?;
+        w::optional_entry(&mut m, "receipt_amount", &self.receipt_amount)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "terminal_id", &self.terminal_id)?;
+        w::optional_entry(&mut m, "fund_bill_list", &self.fund_bill_list)?;
+        w::optional_entry(&mut m, "store_name", &self.store_name)?;
+        w::optional_entry(&mut m, "buyer_user_id", &self.buyer_user_id)?;
+        w::optional_entry(&mut m, "buyer_open_id", &self.buyer_open_id)?;
+        w::optional_entry(&mut m, "discount_goods_detail", &self.discount_goods_detail)?;
+        w::optional_entry(&mut m, "industry_sepc_detail", &self.industry_sepc_detail)?;
+        w::optional_entry(
+            &mut m,
+            "industry_sepc_detail_gov",
+            &self.industry_sepc_detail_gov,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "industry_sepc_detail_acc",
+            &self.industry_sepc_detail_acc,
+        )?;
+        w::optional_entry(&mut m, "voucher_detail_list", &self.voucher_detail_list)?;
+        w::optional_entry(&mut m, "charge_amount", &self.charge_amount)?;
+        w::optional_entry(&mut m, "charge_flags", &self.charge_flags)?;
+        w::optional_entry(&mut m, "settlement_id", &self.settlement_id)?;
+        w::optional_entry(&mut m, "trade_settle_info", &self.trade_settle_info)?;
+        w::optional_entry(&mut m, "auth_trade_pay_mode", &self.auth_trade_pay_mode)?;
+        w::optional_entry(&mut m, "buyer_user_type", &self.buyer_user_type)?;
+        w::optional_entry(&mut m, "mdiscount_amount", &self.mdiscount_amount)?;
+        w::optional_entry(&mut m, "discount_amount", &self.discount_amount)?;
+        w::optional_entry(&mut m, "buyer_user_name", &self.buyer_user_name)?;
+        w::optional_entry(&mut m, "subject", &self.subject)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(
+            &mut m,
+            "alipay_sub_merchant_id",
+            &self.alipay_sub_merchant_id,
+        )?;
+        w::optional_entry(&mut m, "ext_infos", &self.ext_infos)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "hb_fq_pay_info", &self.hb_fq_pay_info)?;
+        w::optional_entry(&mut m, "credit_pay_mode", &self.credit_pay_mode)?;
+        w::optional_entry(&mut m, "credit_biz_order_id", &self.credit_biz_order_id)?;
+        w::optional_entry(&mut m, "hyb_amount", &self.hyb_amount)?;
+        w::optional_entry(&mut m, "bkagent_resp_info", &self.bkagent_resp_info)?;
+        w::optional_entry(&mut m, "charge_info_list", &self.charge_info_list)?;
+        w::optional_entry(&mut m, "biz_settle_mode", &self.biz_settle_mode)?;
+        w::optional_entry(&mut m, "additional_status", &self.additional_status)?;
+        w::optional_entry(&mut m, "alipay_store_id", &self.alipay_store_id)?;
+        w::optional_entry(
+            &mut m,
+            "async_pay_apply_status",
+            &self.async_pay_apply_status,
+        )?;
+        w::optional_entry(&mut m, "enterprise_pay_info", &self.enterprise_pay_info)?;
+        w::optional_entry(
+            &mut m,
+            "fulfillment_detail_list",
+            &self.fulfillment_detail_list,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "intact_charge_info_list",
+            &self.intact_charge_info_list,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "medical_insurance_info",
+            &self.medical_insurance_info,
+        )?;
+        w::optional_entry(&mut m, "open_id", &self.open_id)?;
+        w::optional_entry(
+            &mut m,
+            "payment_info_with_id_list",
+            &self.payment_info_with_id_list,
+        )?;
+        w::optional_entry(&mut m, "period_scene", &self.period_scene)?;
+        w::optional_entry(&mut m, "receipt_currency_type", &self.receipt_currency_type)?;
+        w::optional_entry(&mut m, "req_goods_detail", &self.req_goods_detail)?;
+        m.end()
+    }
+}
 ::alipay_runtime::__response!(AlipayTradeQueryResponse, AlipayTradeQueryErrorCode);
 /// The business error codes of `alipay.trade.query`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeQueryErrorCode {
     /// `ACQ.SYSTEM_ERROR`: 系统错误
@@ -939,7 +1076,7 @@ impl ::std::convert::From<&str> for AlipayTradeQueryErrorCode {
 /// SELLER_NOT_RECEIVED（买家已付款，卖家未收款）；
 ///
 /// The allowed values of the `additional_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AdditionalStatus {
     /// `SELLER_NOT_RECEIVED`: 买家已付款，卖家未收款
@@ -970,7 +1107,7 @@ impl ::std::convert::From<&str> for AdditionalStatus {
 /// 异步支付受理状态，仅异步支付模式且query_options指定async_pay_info时返回。S：受理成功，支付宝内部会在一定期限内捞起任务推进支付，直到支付成功或超出可重试期限；其它：受理结果未知，可重试查询。
 ///
 /// The allowed values of the `async_pay_apply_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AsyncPayApplyStatus {
     /// `S`: 受理成功，支付宝内部会在一定期限内捞起任务推进支付，直到支付成功或超出可重试期限
@@ -1006,7 +1143,7 @@ impl ::std::convert::From<&str> for AsyncPayApplyStatus {
 /// 预授权支付模式，该参数仅在信用预授权支付场景下返回。信用预授权支付：CREDIT_PREAUTH_PAY
 ///
 /// The allowed values of the `auth_trade_pay_mode` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AuthTradePayMode {
     /// `CREDIT_PREAUTH_PAY`: 信用预授权支付
@@ -1037,7 +1174,7 @@ impl ::std::convert::From<&str> for AuthTradePayMode {
 /// 买家用户类型。CORPORATE:企业用户；PRIVATE:个人用户。
 ///
 /// The allowed values of the `buyer_user_type` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BuyerUserType {
     /// `CORPORATE`: 企业用户
@@ -1081,7 +1218,7 @@ impl ::std::convert::From<&str> for BuyerUserType {
 /// 注：只在机构间联模式下返回，其它场景下不返回该字段；
 ///
 /// The allowed values of the `charge_flags` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ChargeFlags {
     /// `trade_special_00`: 订单优惠费率
@@ -1137,7 +1274,7 @@ impl ::std::convert::From<&str> for ChargeFlags {
 /// 信用支付模式。表示订单是采用信用支付方式（支付时买家没有出资，需要后续履约）。"creditAdvanceV2"表示芝麻先用后付模式，用户后续需要履约扣款。 此字段只有信用支付场景才有值，商户需要根据字段值单独处理。此字段以后可能扩展其他值，建议商户使用白名单方式识别，对于未识别的值做失败处理，并联系支付宝技术支持人员。
 ///
 /// The allowed values of the `credit_pay_mode` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum CreditPayMode {
     /// `creditAdvanceV2`: 芝麻先用后付模式，用户后续需要履约扣款
@@ -1173,7 +1310,7 @@ impl ::std::convert::From<&str> for CreditPayMode {
 /// 查询选项，商户传入该参数可定制本接口同步响应额外返回的信息字段，数组格式。
 ///
 /// The allowed values of the `query_options` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum QueryOptions {
     /// `trade_settle_info`: 返回的交易结算信息，包含分账、补差等信息
@@ -1254,7 +1391,7 @@ impl ::std::convert::From<&str> for QueryOptions {
 /// 收款资金类型，当交易收款资金为数字人民币时返回值为“DC”，否则不返回该字段。
 ///
 /// The allowed values of the `receipt_currency_type` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ReceiptCurrencyType {
     /// `DC`: 数字人民币
@@ -1285,7 +1422,7 @@ impl ::std::convert::From<&str> for ReceiptCurrencyType {
 /// 交易状态：WAIT_BUYER_PAY（交易创建，等待买家付款）、TRADE_CLOSED（未付款交易超时关闭，或支付完成后全额退款）、TRADE_SUCCESS（交易支付成功）、TRADE_FINISHED（交易结束，不可退款）
 ///
 /// The allowed values of the `trade_status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TradeStatus {
     /// `WAIT_BUYER_PAY`: 交易创建，等待买家付款

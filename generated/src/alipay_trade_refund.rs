@@ -43,14 +43,12 @@ pub const METHOD: &str = "alipay.trade.refund";
 /// ```json
 /// {"out_trade_no":"sao201881610515614516","refund_amount":"3.00","out_request_no":"HZ01RF001"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeRefundRequest {
     /// 商户订单号。
@@ -61,7 +59,6 @@ pub struct AlipayTradeRefundRequest {
     /// Example: `sao201881610515614516`
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel; max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables); example: the Java sample of <https://developer.aliyun.com/article/710929>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号。
     /// 和商户订单号 out_trade_no 不能同时为空，两者同时存在时，优先取值trade_no
@@ -69,7 +66,6 @@ pub struct AlipayTradeRefundRequest {
     /// Wire name `trade_no`, type `string`, conditionally required (see the rules), max length 64.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel; max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 退款金额。
     /// 需要退款的金额，该金额不能大于订单金额，单位为元，支持两位小数。
@@ -89,7 +85,6 @@ pub struct AlipayTradeRefundRequest {
     /// Wire name `refund_reason`, type `string`, optional, max length 256.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel; max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_reason: ::std::option::Option<::std::string::String>,
     /// 退款请求号。
     /// 标识一次退款请求，需要保证在交易号下唯一，如需部分退款，则此参数必传。
@@ -102,7 +97,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required for a partial refund (如需部分退款，则此参数必传), a condition on the amount that a rule cannot state, so written as optional. Keep it unchanged on every retry of the same refund.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel; max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md (a third-party transcription of Alipay's request tables); example: the Java sample of <https://developer.aliyun.com/article/710929>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
     /// 退分账明细信息。
     ///  注： 1.当面付且非直付通模式无需传入退分账明细，系统自动按退款金额与订单金额的比率，从收款方和分账收入方退款，不支持指定退款金额与退款方。
@@ -113,7 +107,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_royalty_parameters: ::std::option::Option<
         ::std::vec::Vec<super::types::OpenApiRoyaltyDetailInfoPojo>,
     >,
@@ -125,7 +118,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published. Maximum length 1024 in the third-party transcription; a limit on an array is not expressible. A request must hold one of the listed values: turn off request validation (Config::validate_requests(false)) to send a newer one.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel; values: the response fields whose descriptions name a query_options value in alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<QueryOptions>>,
     /// 订单退款币种信息。支持英镑：GBP、港币：HKD、美元：USD、新加坡元：SGD、日元：JPY、加拿大元：CAD、澳元：AUD、欧元：EUR、新西兰元：NZD、韩元：KRW、泰铢：THB、瑞士法郎：CHF、瑞典克朗：SEK、丹麦克朗：DKK、挪威克朗：NOK、马来西亚林吉特：MYR、印尼卢比：IDR、菲律宾比索：PHP、毛里求斯卢比：MUR、以色列新谢克尔：ILS、斯里兰卡卢比：LKR、俄罗斯卢布：RUB、阿联酋迪拉姆：AED、捷克克朗：CZK、南非兰特：ZAR、人民币：CNY
     ///
@@ -134,7 +126,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published; no length from a source that can be cited. The currency codes are left as a plain string (ISO 4217), not an enum.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_currency: ::std::option::Option<::std::string::String>,
     /// 商户的操作员编号
     ///
@@ -143,7 +134,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published for this method; no length from a source on this method (the sibling alipay.trade.refund.apply's table, <https://open.alitrip.com/docs/api.htm?apiId=1779&docType=4,> gives 可选, 30).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator_id: ::std::option::Option<::std::string::String>,
     /// 商户门店编号，由商家自定义。需保证当前商户下唯一。
     ///
@@ -152,7 +142,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published for this method; no length from a source on this method (the sibling alipay.trade.refund.apply's table, <https://open.alitrip.com/docs/api.htm?apiId=1779&docType=4,> gives 可选, 32).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 商户的终端编号
     ///
@@ -161,7 +150,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published; no length from a source that can be cited.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub terminal_id: ::std::option::Option<::std::string::String>,
     /// 退款包含的商品列表信息，Json格式。
     ///
@@ -170,7 +158,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_detail: ::std::option::Option<::std::vec::Vec<super::types::GoodsDetail>>,
     /// 退款包含的商品列表信息
     ///
@@ -179,7 +166,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_goods_detail: ::std::option::Option<
         ::std::vec::Vec<super::types::RefundGoodsDetail>,
     >,
@@ -191,7 +177,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published; no length given for this method.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub org_pid: ::std::option::Option<::std::string::String>,
     /// 针对账期交易，在确认结算后退款的话，需要指定确认结算时的结算单号。
     ///
@@ -200,7 +185,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required only for a refund after settlement confirmation of a 账期 trade; written as optional. No length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub related_settle_confirm_no: ::std::option::Option<::std::string::String>,
     /// 指定退款账号，对应指定账号退款合约中的约定账号
     ///
@@ -213,7 +197,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: No length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_trans_out: ::std::option::Option<::std::string::String>,
     /// 指定退款账号类型
     /// userId：支付宝账号id
@@ -224,7 +207,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: No length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_trans_out_type: ::std::option::Option<RefundTransOutType>,
     /// 指定垫资退款账号主体，可能是用户id或登录名
     ///
@@ -233,7 +215,6 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published; no length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_advance_account: ::std::option::Option<::std::string::String>,
     /// 指定垫资退款账号的类型，取值范围：default，userId，loginName
     ///
@@ -242,8 +223,52 @@ pub struct AlipayTradeRefundRequest {
     /// Note: Required flag not published; no length given. The three values default, userId and loginName are listed without meanings, so no enum is declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeRefundModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_advance_account_type: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeRefundRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::entry(&mut m, "refund_amount", &self.refund_amount)?;
+        w::optional_entry(&mut m, "refund_reason", &self.refund_reason)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        w::optional_entry(
+            &mut m,
+            "refund_royalty_parameters",
+            &self.refund_royalty_parameters,
+        )?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        w::optional_entry(&mut m, "refund_currency", &self.refund_currency)?;
+        w::optional_entry(&mut m, "operator_id", &self.operator_id)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "terminal_id", &self.terminal_id)?;
+        w::optional_entry(&mut m, "goods_detail", &self.goods_detail)?;
+        w::optional_entry(&mut m, "refund_goods_detail", &self.refund_goods_detail)?;
+        w::optional_entry(&mut m, "org_pid", &self.org_pid)?;
+        w::optional_entry(
+            &mut m,
+            "related_settle_confirm_no",
+            &self.related_settle_confirm_no,
+        )?;
+        w::optional_entry(&mut m, "refund_trans_out", &self.refund_trans_out)?;
+        w::optional_entry(&mut m, "refund_trans_out_type", &self.refund_trans_out_type)?;
+        w::optional_entry(
+            &mut m,
+            "refund_advance_account",
+            &self.refund_advance_account,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "refund_advance_account_type",
+            &self.refund_advance_account_type,
+        )?;
+        m.end()
+    }
 }
 impl AlipayTradeRefundRequest {
     /// A value from its required fields (`refund_amount`); set the optional ones with the setters.
@@ -622,15 +647,7 @@ impl ::alipay_runtime::ServerCall for AlipayTradeRefundRequest {}
 /// The response of `alipay.trade.refund` (the `alipay_trade_refund_response` node): 统一收单交易退款接口
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeRefundResponse {
     /// 网关返回码
@@ -642,7 +659,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -651,7 +667,6 @@ pub struct AlipayTradeRefundResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -662,7 +677,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -671,7 +685,6 @@ pub struct AlipayTradeRefundResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
@@ -680,7 +693,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 商户订单号
     ///
@@ -689,7 +701,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 用户的登录id
     ///
@@ -698,7 +709,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_logon_id: ::std::option::Option<::std::string::String>,
     /// 本次退款是否发生了资金变化
     ///
@@ -707,7 +717,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them). Y means this call refunded money (退款成功); N or absent: confirm with alipay.trade.fastpay.refund.query (third-party copy of the official page: <https://zhifubao.apifox.cn/doc-3290173).> A replay of an out_request_no already refunded answers N. The values' own meanings are not published beyond that, so no enum is declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_change: ::std::option::Option<::std::string::String>,
     /// 退款总金额。单位：元。
     /// 指该笔交易累计已经退款成功的金额。
@@ -717,7 +726,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan. Cumulative over the trade, not this request's amount.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 退款币种信息
     ///
@@ -726,7 +734,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_currency: ::std::option::Option<::std::string::String>,
     /// 退款支付时间
     ///
@@ -735,7 +742,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it java.util.Date, sent as yyyy-MM-dd HH:mm:ss.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_refund_pay: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 退款使用的资金渠道。
     /// 只有在签约中指定需要返回资金明细，或者入参的query_options中指定时才返回该字段信息。
@@ -745,7 +751,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_detail_item_list: ::std::option::Option<
         ::std::vec::Vec<super::types::TradeFundBill>,
     >,
@@ -756,7 +761,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_name: ::std::option::Option<::std::string::String>,
     /// 买家在支付宝的用户id
     ///
@@ -765,7 +769,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_user_id: ::std::option::Option<::std::string::String>,
     /// 买家支付宝用户唯一标识
     ///
@@ -774,7 +777,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub buyer_open_id: ::std::option::Option<::std::string::String>,
     /// 买家支付宝用户号，该参数已废弃，请不要使用
     ///
@@ -783,7 +785,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them). Deprecated (已废弃).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_id: ::std::option::Option<::std::string::String>,
     /// 退回的前置资产列表
     ///
@@ -792,7 +793,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it as one object despite the name list.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_preset_paytool_list: ::std::option::Option<
         super::types::PresetPayToolInfo,
     >,
@@ -804,7 +804,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_settlement_id: ::std::option::Option<::std::string::String>,
     /// 本次退款金额中买家退款金额;单位：元。
     /// 该字段默认不返回；
@@ -814,7 +813,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_buyer_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中平台优惠退款金额；单位：元。
     /// 该字段默认不返回；
@@ -824,7 +822,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_discount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款金额中商家优惠退款金额；单位：元。
     /// 该字段默认不返回；
@@ -834,7 +831,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub present_refund_mdiscount_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本次退款针对收款方的退收费金额；单位：元。
     /// 只在机构间联模式下返回，其它场景下不返回该字段；
@@ -844,7 +840,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退费信息
     ///
@@ -853,7 +848,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_info_list: ::std::option::Option<
         ::std::vec::Vec<super::types::RefundChargeInfo>,
     >,
@@ -864,7 +858,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_hyb_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 本交易支付时使用的所有优惠券信息。 只有在query_options中指定了refund_voucher_detail_list时才返回该字段信息。
     ///
@@ -873,7 +866,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_voucher_detail_list: ::std::option::Option<
         ::std::vec::Vec<super::types::VoucherDetail>,
     >,
@@ -885,7 +877,6 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_back_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 是否有银行卡冲退，仅当query_options中传入deposit_back_info时返回
     ///
@@ -894,12 +885,132 @@ pub struct AlipayTradeRefundResponse {
     /// Note: Required flag and length unknown (no source gives them).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeRefundResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_deposit_back: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradeRefundResponse {
+    const NAME: &'static str = "AlipayTradeRefundResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "buyer_logon_id" => w::read(&mut self.buyer_logon_id, key, map),
+            "fund_change" => w::read(&mut self.fund_change, key, map),
+            "refund_fee" => w::read(&mut self.refund_fee, key, map),
+            "refund_currency" => w::read(&mut self.refund_currency, key, map),
+            "gmt_refund_pay" => w::read(&mut self.gmt_refund_pay, key, map),
+            "refund_detail_item_list" => {
+                w::read(&mut self.refund_detail_item_list, key, map)
+            }
+            "store_name" => w::read(&mut self.store_name, key, map),
+            "buyer_user_id" => w::read(&mut self.buyer_user_id, key, map),
+            "buyer_open_id" => w::read(&mut self.buyer_open_id, key, map),
+            "open_id" => w::read(&mut self.open_id, key, map),
+            "refund_preset_paytool_list" => {
+                w::read(&mut self.refund_preset_paytool_list, key, map)
+            }
+            "refund_settlement_id" => w::read(&mut self.refund_settlement_id, key, map),
+            "present_refund_buyer_amount" => {
+                w::read(&mut self.present_refund_buyer_amount, key, map)
+            }
+            "present_refund_discount_amount" => {
+                w::read(&mut self.present_refund_discount_amount, key, map)
+            }
+            "present_refund_mdiscount_amount" => {
+                w::read(&mut self.present_refund_mdiscount_amount, key, map)
+            }
+            "refund_charge_amount" => w::read(&mut self.refund_charge_amount, key, map),
+            "refund_charge_info_list" => {
+                w::read(&mut self.refund_charge_info_list, key, map)
+            }
+            "refund_hyb_amount" => w::read(&mut self.refund_hyb_amount, key, map),
+            "refund_voucher_detail_list" => {
+                w::read(&mut self.refund_voucher_detail_list, key, map)
+            }
+            "send_back_fee" => w::read(&mut self.send_back_fee, key, map),
+            "has_deposit_back" => w::read(&mut self.has_deposit_back, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeRefundResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeRefundResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "buyer_logon_id", &self.buyer_logon_id)?;
+        w::optional_entry(&mut m, "fund_change", &self.fund_change)?;
+        w::optional_entry(&mut m, "refund_fee", &self.refund_fee)?;
+        w::optional_entry(&mut m, "refund_currency", &self.refund_currency)?;
+        w::optional_entry(&mut m, "gmt_refund_pay", &self.gmt_refund_pay)?;
+        w::optional_entry(
+            &mut m,
+            "refund_detail_item_list",
+            &self.refund_detail_item_list,
+        )?;
+        w::optional_entry(&mut m, "store_name", &self.store_name)?;
+        w::optional_entry(&mut m, "buyer_user_id", &self.buyer_user_id)?;
+        w::optional_entry(&mut m, "buyer_open_id", &self.buyer_open_id)?;
+        w::optional_entry(&mut m, "open_id", &self.open_id)?;
+        w::optional_entry(
+            &mut m,
+            "refund_preset_paytool_list",
+            &self.refund_preset_paytool_list,
+        )?;
+        w::optional_entry(&mut m, "refund_settlement_id", &self.refund_settlement_id)?;
+        w::optional_entry(
+            &mut m,
+            "present_refund_buyer_amount",
+            &self.present_refund_buyer_amount,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "present_refund_discount_amount",
+            &self.present_refund_discount_amount,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "present_refund_mdiscount_amount",
+            &self.present_refund_mdiscount_amount,
+        )?;
+        w::optional_entry(&mut m, "refund_charge_amount", &self.refund_charge_amount)?;
+        w::optional_entry(
+            &mut m,
+            "refund_charge_info_list",
+            &self.refund_charge_info_list,
+        )?;
+        w::optional_entry(&mut m, "refund_hyb_amount", &self.refund_hyb_amount)?;
+        w::optional_entry(
+            &mut m,
+            "refund_voucher_detail_list",
+            &self.refund_voucher_detail_list,
+        )?;
+        w::optional_entry(&mut m, "send_back_fee", &self.send_back_fee)?;
+        w::optional_entry(&mut m, "has_deposit_back", &self.has_deposit_back)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradeRefundResponse, AlipayTradeRefundErrorCode);
 /// The business error codes of `alipay.trade.refund`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeRefundErrorCode {
     /// `ACQ.SYSTEM_ERROR`: 系统错误
@@ -1258,7 +1369,7 @@ impl ::std::convert::From<&str> for AlipayTradeRefundErrorCode {
 /// 商户通过上送该参数来定制同步需要额外返回的信息字段，数组格式。
 ///
 /// The allowed values of the `query_options` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum QueryOptions {
     /// `refund_detail_item_list`: 退款使用的资金渠道
@@ -1306,7 +1417,7 @@ impl ::std::convert::From<&str> for QueryOptions {
 /// loginName：支付宝账号登录名
 ///
 /// The allowed values of the `refund_trans_out_type` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RefundTransOutType {
     /// `userId`: 支付宝账号id

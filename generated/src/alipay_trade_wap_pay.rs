@@ -27,14 +27,12 @@ pub const METHOD: &str = "alipay.trade.wap.pay";
 /// # Rules
 ///
 /// - When several of `time_expire`, `timeout_express` are given, the first wins: time_expire和timeout_express两者只需传入一个或者都不传，如果两者都传，优先使用time_expire。
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct AlipayTradeWapPayRequest {
     /// 商户订单号。
@@ -56,7 +54,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag not published in the sources found (the document's copy is cut before this row); the same field is 必选 in alipay.trade.page.pay. No length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 订单标题。
     /// 注意：不可使用特殊字符，如 /，=，& 等。
@@ -68,7 +65,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag not published in the sources found (the document's copy lost its 是否必填 column); the same field is 必选 in alipay.trade.page.pay. The document describes it as 商品的标题/交易标题/订单标题/订单关键字等。
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// 产品码。
     /// 商家和支付宝签约的产品码。 枚举值（点击查看签约情况）：
@@ -82,7 +78,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag not published in the sources found; the Java SDK text gives a default (QUICK_WAP_WAY), so it is written as optional. No length given.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<ProductCode>,
     /// 针对用户授权接口，获取用户相关数据时，用于标识用户授权关系
     ///
@@ -91,7 +86,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_token: ::std::option::Option<::std::string::String>,
     /// 用户付款中途退出返回商户网站的地址
     ///
@@ -100,7 +94,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quit_url: ::std::option::Option<::std::string::String>,
     /// 订单附加信息。
     /// 如果请求时传递了该参数，将在异步通知、对账单中原样返回，同时会在商户和用户的pc账单详情中作为交易描述展示
@@ -112,7 +105,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag not published in the sources found. The document describes it as 对一笔交易的具体描述信息。如果是多种商品，请将商品描述字符串累加传给body。
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 订单绝对超时时间。
     /// 格式为yyyy-MM-dd HH:mm:ss。超时时间范围：1m~15d。
@@ -123,7 +115,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag not published in the sources found. "time_express" is the Javadoc's typo for time_expire, kept verbatim.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expire: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 建议使用time_expire字段。
     ///
@@ -142,14 +133,12 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag not published in the sources found. The 2017 document gives the range as 1m~15d (该笔订单允许的最晚付款时间,逾期将关闭交易。取值范围:1m~15d。… 注:若为空,则默认为15d。); the current Java SDK text gives 5m～15d and says a value below 5m counts as 5m.
     ///
     /// Source: description: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout_express: ::std::option::Option<::std::string::String>,
     /// 订单包含的商品列表信息，json格式，其它说明详见商品明细说明
     ///
     /// Wire name `goods_detail`, type `GoodsDetail[]`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_detail: ::std::option::Option<::std::vec::Vec<super::types::GoodsDetail>>,
     /// 公用回传参数。
     /// 如果请求时传递了该参数，支付宝会在异步通知时将该参数原样返回。
@@ -160,14 +149,12 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passback_params: ::std::option::Option<::std::string::String>,
     /// 业务扩展参数
     ///
     /// Wire name `extend_params`, type `ExtendParams`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extend_params: ::std::option::Option<super::types::ExtendParams>,
     /// 商户传入业务信息，具体值要和支付宝约定，应用于安全，营销等参数直传场景，格式为json格式
     ///
@@ -176,7 +163,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: A JSON object serialized into a string. Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business_params: ::std::option::Option<::std::string::String>,
     /// 商品主类型
     ///
@@ -185,7 +171,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found. The wap.pay text lists no values (page.pay's: 0 虚拟类商品, 1 实物类商品).
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_type: ::std::option::Option<::std::string::String>,
     /// 优惠参数
     /// 注：仅与支付宝协商后可用
@@ -195,14 +180,12 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: A JSON object serialized into a string. Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub promo_params: ::std::option::Option<::std::string::String>,
     /// 描述分账信息，json格式，详见分账参数说明
     ///
     /// Wire name `royalty_info`, type `RoyaltyInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_info: ::std::option::Option<super::types::RoyaltyInfo>,
     /// 二级商户信息。
     /// 直付通模式和机构间连模式下必传，其它场景下不需要传入。
@@ -212,7 +195,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required in the 直付通 and 机构间连 modes only, a condition no rule can express, so written as optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<super::types::SubMerchant>,
     /// 商户的原始订单号
     ///
@@ -221,7 +203,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag not published in the sources found. The response class describes the same field as 商户原始订单号，最大长度限制32位 (alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeWapPayResponse); no request table gives a length, so none is enforced.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 指定支付渠道。
     /// 用户只能使用指定的渠道进行支付，多个渠道以逗号分割。
@@ -233,7 +214,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 禁用渠道,用户不可用指定渠道支付，多个渠道以逗号分割
     /// 注，与enable_pay_channels互斥
@@ -244,7 +224,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_pay_channels: ::std::option::Option<::std::string::String>,
     /// 指定单通道。
     /// 目前仅支持传入pcredit，若由于用户原因渠道不可用，用户可选择是否用其他渠道支付。
@@ -255,7 +234,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found. The text says only pcredit is supported (目前仅支持传入pcredit) but gives it no meaning, so no values are declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub specified_channel: ::std::option::Option<::std::string::String>,
     /// 商户门店编号。
     /// 指商户创建门店时输入的门店编号。
@@ -265,7 +243,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// 卖家支付宝用户ID。
     /// 当需要指定收款账号时，通过该参数传入，如果该值为空，则默认为商户签约账号对应的支付宝用户ID。
@@ -277,7 +254,6 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required flag and length not published in the sources found.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 结算信息。
     /// json格式，详见结算参数说明，以下两种场景必传：
@@ -289,21 +265,18 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Required in the two scenarios named only, a condition no rule can express, so written as optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_info: ::std::option::Option<super::types::SettleInfo>,
     /// 开票信息
     ///
     /// Wire name `invoice_info`, type `InvoiceInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_info: ::std::option::Option<super::types::InvoiceInfo>,
     /// 外部指定买家
     ///
     /// Wire name `ext_user_info`, type `ExtUserInfo`, optional.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_user_info: ::std::option::Option<super::types::ExtUserInfo>,
     /// 返回参数选项。 商户通过传递该参数来定制需要额外返回的信息字段，数组格式。包括但不限于：\["hyb_amount","enterprise_pay_info"\]
     ///
@@ -312,8 +285,44 @@ pub struct AlipayTradeWapPayRequest {
     /// Note: Open list (包括但不限于), so no values are declared.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AlipayTradeWapPayModel
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeWapPayRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "subject", &self.subject)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(&mut m, "auth_token", &self.auth_token)?;
+        w::optional_entry(&mut m, "quit_url", &self.quit_url)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(&mut m, "time_expire", &self.time_expire)?;
+        w::optional_entry(&mut m, "timeout_express", &self.timeout_express)?;
+        w::optional_entry(&mut m, "goods_detail", &self.goods_detail)?;
+        w::optional_entry(&mut m, "passback_params", &self.passback_params)?;
+        w::optional_entry(&mut m, "extend_params", &self.extend_params)?;
+        w::optional_entry(&mut m, "business_params", &self.business_params)?;
+        w::optional_entry(&mut m, "goods_type", &self.goods_type)?;
+        w::optional_entry(&mut m, "promo_params", &self.promo_params)?;
+        w::optional_entry(&mut m, "royalty_info", &self.royalty_info)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "enable_pay_channels", &self.enable_pay_channels)?;
+        w::optional_entry(&mut m, "disable_pay_channels", &self.disable_pay_channels)?;
+        w::optional_entry(&mut m, "specified_channel", &self.specified_channel)?;
+        w::optional_entry(&mut m, "store_id", &self.store_id)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::optional_entry(&mut m, "settle_info", &self.settle_info)?;
+        w::optional_entry(&mut m, "invoice_info", &self.invoice_info)?;
+        w::optional_entry(&mut m, "ext_user_info", &self.ext_user_info)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        m.end()
+    }
 }
 impl AlipayTradeWapPayRequest {
     /// A value from its required fields (`out_trade_no`); set the optional ones with the setters.
@@ -744,15 +753,7 @@ impl ::alipay_runtime::PageCall for AlipayTradeWapPayRequest {}
 /// The response of `alipay.trade.wap.pay` (the `alipay_trade_wap_pay_response` node): 手机网站支付接口2.0
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlipayTradeWapPayResponse {
     /// 网关返回码
@@ -764,7 +765,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Values are listed under gateway_codes.
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
@@ -773,7 +773,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Example: `Business Failed`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
@@ -784,7 +783,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Business code, API-specific (see each method's errors) or a gateway sub_code (see gateway_codes).
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
@@ -793,7 +791,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Example: `交易已被支付`
     ///
     /// Source: <https://open.alitrip.com/docs/doc.htm?articleId=105806&docType=1&treeId=262> (the code, msg, sub_code and sub_msg columns of the 公共错误码 page)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 该交易在支付宝系统中的交易流水号。最长64位。
     ///
@@ -802,7 +799,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Required flag unknown (no source gives it); the length is the description's. Arrives on the redirect to return_url.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeWapPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 商户网站订单号，由商家自定义。
     ///
@@ -811,7 +807,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Required flag and length unknown (no source gives them). Arrives on the redirect to return_url.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeWapPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 收款支付宝账号对应的支付宝唯一用户号。
     /// 以2088开头的纯16位数字
@@ -821,7 +816,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Required flag and length unknown (no source gives them). Arrives on the redirect to return_url.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeWapPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_id: ::std::option::Option<::std::string::String>,
     /// 该笔订单的资金总额，单位为人民币（元），取值范围为 0.01~100000000.00，精确到小数点后两位。
     ///
@@ -830,7 +824,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan. Arrives on the redirect to return_url.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeWapPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 商户原始订单号，最大长度限制32位
     ///
@@ -839,7 +832,6 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Required flag unknown (no source gives it); the length is the description's.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeWapPayResponse
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_order_no: ::std::option::Option<::std::string::String>,
     /// 用于跳转支付宝页面的信息，POST和GET方法生成内容不同：使用POST方法执行，结果为html form表单，在浏览器渲染即可；使用GET方法会得到支付宝URL，需要打开或重定向到该URL。建议使用POST方式。
     ///
@@ -848,15 +840,58 @@ pub struct AlipayTradeWapPayResponse {
     /// Note: Not sent by Alipay: it is what the SDK's pageExecute builds from the signed request (the form or URL for the buyer's browser). The wire name really is camelCase.
     ///
     /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.response.AlipayTradeWapPayResponse
-    #[serde(rename = "pageRedirectionData")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_redirection_data: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for AlipayTradeWapPayResponse {
+    const NAME: &'static str = "AlipayTradeWapPayResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "out_trade_no" => w::read(&mut self.out_trade_no, key, map),
+            "seller_id" => w::read(&mut self.seller_id, key, map),
+            "total_amount" => w::read(&mut self.total_amount, key, map),
+            "merchant_order_no" => w::read(&mut self.merchant_order_no, key, map),
+            "pageRedirectionData" => w::read(&mut self.page_redirection_data, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(AlipayTradeWapPayResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for AlipayTradeWapPayResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "seller_id", &self.seller_id)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "merchant_order_no", &self.merchant_order_no)?;
+        w::optional_entry(&mut m, "pageRedirectionData", &self.page_redirection_data)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(AlipayTradeWapPayResponse, AlipayTradeWapPayErrorCode);
 /// The business error codes of `alipay.trade.wap.pay`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AlipayTradeWapPayErrorCode {
     /// A value the spec does not list. Read it with [`AlipayTradeWapPayErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
@@ -882,7 +917,7 @@ impl ::std::convert::From<&str> for AlipayTradeWapPayErrorCode {
 /// 默认值为 QUICK_WAP_WAY。
 ///
 /// The allowed values of the `product_code` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProductCode {
     /// `QUICK_WAP_WAY`: 手机网站支付产品

@@ -134,7 +134,7 @@ pub const PUBLIC_REQUEST_PARAMS: &[PublicParam] = &[
     },
 ];
 /// The gateway's `code`: `10000` is success; anything else says which kind of failure.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum GatewayCode {
     /// `10000`: Success: 接口调用成功
@@ -277,7 +277,7 @@ impl GatewayCode {
     }
 }
 /// The `sub_code` values the gateway itself sends (as opposed to a method's business codes).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum GatewaySubCode {
     /// `isp.unknow-error`: 服务暂不可用(业务系统不可用)

@@ -170,6 +170,7 @@ pub const METHODS: &[&str] = &[
     #[cfg(feature = "trade")]
     "alipay.trade.wap.pay",
 ];
+#[cfg(feature = "full-serde")]
 /// Calls the visitor's hook for its kind of call (`visit_server`, `visit_page` or `visit_sdk`, which default to `visit`) with the request type `R` of every method in this crate, in the order of `METHODS`.
 #[rustfmt::skip]
 pub fn for_each_method(visitor: &mut impl ::alipay_runtime::MethodVisitor) {

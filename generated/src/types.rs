@@ -5,14 +5,8 @@
 /// 签约接入信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AccessParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct AccessParams {
@@ -24,8 +18,19 @@ pub struct AccessParams {
     /// Wire name `channel`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for AccessParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "channel", &self.channel)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl AccessParams {
@@ -46,14 +51,8 @@ impl AccessParams {
 /// 用于传递用户和支付宝的协议相关信息，json格式
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.AgreementParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct AgreementParams {
@@ -62,29 +61,40 @@ pub struct AgreementParams {
     /// Wire name `agreement_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub agreement_no: ::std::option::Option<::std::string::String>,
     /// 鉴权申请token，其格式和内容，由支付宝定义。在需要做支付鉴权校验时，该参数不能为空。
     ///
     /// Wire name `apply_token`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub apply_token: ::std::option::Option<::std::string::String>,
     /// 鉴权确认码，在需要做支付鉴权校验时，该参数不能为空
     ///
     /// Wire name `auth_confirm_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_confirm_no: ::std::option::Option<::std::string::String>,
     /// 商户代扣扣款许可
     ///
     /// Wire name `deduct_permission`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deduct_permission: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for AgreementParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "agreement_no", &self.agreement_no)?;
+        w::optional_entry(&mut m, "apply_token", &self.apply_token)?;
+        w::optional_entry(&mut m, "auth_confirm_no", &self.auth_confirm_no)?;
+        w::optional_entry(&mut m, "deduct_permission", &self.deduct_permission)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl AgreementParams {
@@ -138,14 +148,8 @@ impl AgreementParams {
 /// 银行卡的附加信息描述
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.BankcardExtInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct BankcardExtInfo {
@@ -156,43 +160,54 @@ pub struct BankcardExtInfo {
     /// Wire name `account_type`, type `string`, optional.
     ///
     /// Note: Required flag not published. The values 1 and 2 are kept as a plain string, not an enum, because the sibling description in com.alipay.api.domain.Participant (bankcard_ext_info) phrases them differently (1:对公 2：对私).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// 银行支行联行号
     ///
     /// Wire name `bank_code`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bank_code: ::std::option::Option<::std::string::String>,
     /// 收款银行所属支行
     ///
     /// Wire name `inst_branch_name`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inst_branch_name: ::std::option::Option<::std::string::String>,
     /// 收款银行所在市
     ///
     /// Wire name `inst_city`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inst_city: ::std::option::Option<::std::string::String>,
     /// 机构名称
     ///
     /// Wire name `inst_name`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inst_name: ::std::option::Option<::std::string::String>,
     /// 银行所在省
     ///
     /// Wire name `inst_province`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inst_province: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "fund")]
+impl ::alipay_runtime::__private::serde::Serialize for BankcardExtInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "account_type", &self.account_type)?;
+        w::optional_entry(&mut m, "bank_code", &self.bank_code)?;
+        w::optional_entry(&mut m, "inst_branch_name", &self.inst_branch_name)?;
+        w::optional_entry(&mut m, "inst_city", &self.inst_city)?;
+        w::optional_entry(&mut m, "inst_name", &self.inst_name)?;
+        w::optional_entry(&mut m, "inst_province", &self.inst_province)?;
+        m.end()
+    }
 }
 #[cfg(feature = "fund")]
 impl BankcardExtInfo {
@@ -266,14 +281,8 @@ impl BankcardExtInfo {
 /// 间联交易下，由收单机构上送的信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.BkAgentReqInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct BkAgentReqInfo {
@@ -282,28 +291,24 @@ pub struct BkAgentReqInfo {
     /// Wire name `acq_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub acq_code: ::std::option::Option<::std::string::String>,
     /// 终端设备类型，受理方可参考终端注册时的设备类型填写。
     ///
     /// Wire name `device_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_type: ::std::option::Option<::std::string::String>,
     /// 终端设备实时经纬度信息，格式为纬度/经度，+表示北纬、东经，-表示南纬、西经。
     ///
     /// Wire name `location`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     /// 收单机构在清算组织登记的商户编码
     ///
     /// Wire name `merch_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merch_code: ::std::option::Option<::std::string::String>,
     /// 终端类型填写为 02、
     /// 03、04、05、06、08、09 或 10 时，必
@@ -312,8 +317,23 @@ pub struct BkAgentReqInfo {
     /// Wire name `serial_num`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it); the description makes it required for some terminal types.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_num: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for BkAgentReqInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "acq_code", &self.acq_code)?;
+        w::optional_entry(&mut m, "device_type", &self.device_type)?;
+        w::optional_entry(&mut m, "location", &self.location)?;
+        w::optional_entry(&mut m, "merch_code", &self.merch_code)?;
+        w::optional_entry(&mut m, "serial_num", &self.serial_num)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl BkAgentReqInfo {
@@ -377,15 +397,7 @@ impl BkAgentReqInfo {
 /// 间联交易下，返回收单机构的信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.BkAgentRespInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BkAgentRespInfo {
     /// 枚举值，01 银联；02 网联；03 连通等
@@ -393,49 +405,75 @@ pub struct BkAgentRespInfo {
     /// Wire name `bindclrissr_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The list ends with 等, so other values may come (the enum is open).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bindclrissr_id: ::std::option::Option<BindclrissrId>,
     /// 付款机构在清算组织登记或分配的机构代码
     ///
     /// Wire name `bindpyeracctbk_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bindpyeracctbk_id: ::std::option::Option<::std::string::String>,
     /// 原快捷交易流水号
     ///
     /// Wire name `bindtrx_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bindtrx_id: ::std::option::Option<::std::string::String>,
     /// 用户在银行付款账号的标记化处理编号
     ///
     /// Wire name `bkpyeruser_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bkpyeruser_code: ::std::option::Option<::std::string::String>,
     /// 设备推测位置
     ///
     /// Wire name `estter_location`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub estter_location: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for BkAgentRespInfo {
+    const NAME: &'static str = "BkAgentRespInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "bindclrissr_id" => w::read(&mut self.bindclrissr_id, key, map),
+            "bindpyeracctbk_id" => w::read(&mut self.bindpyeracctbk_id, key, map),
+            "bindtrx_id" => w::read(&mut self.bindtrx_id, key, map),
+            "bkpyeruser_code" => w::read(&mut self.bkpyeruser_code, key, map),
+            "estter_location" => w::read(&mut self.estter_location, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(BkAgentRespInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for BkAgentRespInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "bindclrissr_id", &self.bindclrissr_id)?;
+        w::optional_entry(&mut m, "bindpyeracctbk_id", &self.bindpyeracctbk_id)?;
+        w::optional_entry(&mut m, "bindtrx_id", &self.bindtrx_id)?;
+        w::optional_entry(&mut m, "bkpyeruser_code", &self.bkpyeruser_code)?;
+        w::optional_entry(&mut m, "estter_location", &self.estter_location)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 业务信息参数
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.BusinessParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct BusinessParams {
@@ -444,42 +482,36 @@ pub struct BusinessParams {
     /// Wire name `actual_order_time`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). No format is given, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actual_order_time: ::std::option::Option<::std::string::String>,
     /// 校园卡编号
     ///
     /// Wire name `campus_card`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campus_card: ::std::option::Option<::std::string::String>,
     /// 虚拟卡卡类型
     ///
     /// Wire name `card_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub card_type: ::std::option::Option<::std::string::String>,
     /// 因公付金额。单位：元
     ///
     /// Wire name `enterprise_pay_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_pay_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 因公付业务信息
     ///
     /// Wire name `enterprise_pay_info`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_pay_info: ::std::option::Option<::std::string::String>,
     /// 商户传入的交易税费。需要落地风控使用
     ///
     /// Wire name `good_taxes`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub good_taxes: ::std::option::Option<::std::string::String>,
     /// 商户端创建订单的 IP，须上传正确的用户端外网 IP，支持 ipv4/ipv6 格式；
     /// mc_create_trade_ip和mcCreateTradeIp（旧）参数描述相同，首选mc_create_trade_ip入参，请勿重复入参；
@@ -488,7 +520,6 @@ pub struct BusinessParams {
     /// Wire name `mc_create_trade_ip`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mc_create_trade_ip: ::std::option::Option<::std::string::String>,
     /// 信用预授权转交易阶段，优先解冻的用户资产
     /// CREDIT_ASSET：信用资产
@@ -498,7 +529,6 @@ pub struct BusinessParams {
     /// Wire name `priority_unfreeze_asset`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority_unfreeze_asset: ::std::option::Option<PriorityUnfreezeAsset>,
     /// 当需要在 商家平台（b.alipay.com）—数据中心 中查看对应业务场景下的数据明细可以通过该参数传入
     /// 支持传入的值：\<a target="_blank" href="<https://opendocs.alipay.com/mini/08by8k?pathHash=96e03412>"\>小程序细分业务场景\</a\>
@@ -506,8 +536,35 @@ pub struct BusinessParams {
     /// Wire name `tiny_app_merchant_biz_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tiny_app_merchant_biz_type: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for BusinessParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "actual_order_time", &self.actual_order_time)?;
+        w::optional_entry(&mut m, "campus_card", &self.campus_card)?;
+        w::optional_entry(&mut m, "card_type", &self.card_type)?;
+        w::optional_entry(&mut m, "enterprise_pay_amount", &self.enterprise_pay_amount)?;
+        w::optional_entry(&mut m, "enterprise_pay_info", &self.enterprise_pay_info)?;
+        w::optional_entry(&mut m, "good_taxes", &self.good_taxes)?;
+        w::optional_entry(&mut m, "mc_create_trade_ip", &self.mc_create_trade_ip)?;
+        w::optional_entry(
+            &mut m,
+            "priority_unfreeze_asset",
+            &self.priority_unfreeze_asset,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "tiny_app_merchant_biz_type",
+            &self.tiny_app_merchant_biz_type,
+        )?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl BusinessParams {
@@ -608,15 +665,7 @@ impl BusinessParams {
 /// 计费信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.ChargeInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChargeInfo {
     /// 实收费用
@@ -624,64 +673,96 @@ pub struct ChargeInfo {
     /// Wire name `charge_fee`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 收单手续费trade，花呗分期手续hbfq，其他手续费charge
     ///
     /// Wire name `charge_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_type: ::std::option::Option<ChargeType>,
     /// 是否合约指定收费账号出资，值为"Y"或"N"
     ///
     /// Wire name `is_rating_on_switch`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_rating_on_switch: ::std::option::Option<IsRatingOnSwitch>,
     /// 是否收款账号出资，值为"Y"或"N"
     ///
     /// Wire name `is_rating_on_trade_receiver`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_rating_on_trade_receiver: ::std::option::Option<IsRatingOnTradeReceiver>,
     /// 原始费用
     ///
     /// Wire name `original_charge_fee`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 组合支付收费明细
     ///
     /// Wire name `sub_fee_detail_list`, type `SubFee[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_fee_detail_list: ::std::option::Option<::std::vec::Vec<SubFee>>,
     /// 签约费率
     ///
     /// Wire name `switch_fee_rate`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). A rate, not an amount, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_fee_rate: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for ChargeInfo {
+    const NAME: &'static str = "ChargeInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "charge_fee" => w::read(&mut self.charge_fee, key, map),
+            "charge_type" => w::read(&mut self.charge_type, key, map),
+            "is_rating_on_switch" => w::read(&mut self.is_rating_on_switch, key, map),
+            "is_rating_on_trade_receiver" => {
+                w::read(&mut self.is_rating_on_trade_receiver, key, map)
+            }
+            "original_charge_fee" => w::read(&mut self.original_charge_fee, key, map),
+            "sub_fee_detail_list" => w::read(&mut self.sub_fee_detail_list, key, map),
+            "switch_fee_rate" => w::read(&mut self.switch_fee_rate, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(ChargeInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for ChargeInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "charge_fee", &self.charge_fee)?;
+        w::optional_entry(&mut m, "charge_type", &self.charge_type)?;
+        w::optional_entry(&mut m, "is_rating_on_switch", &self.is_rating_on_switch)?;
+        w::optional_entry(
+            &mut m,
+            "is_rating_on_trade_receiver",
+            &self.is_rating_on_trade_receiver,
+        )?;
+        w::optional_entry(&mut m, "original_charge_fee", &self.original_charge_fee)?;
+        w::optional_entry(&mut m, "sub_fee_detail_list", &self.sub_fee_detail_list)?;
+        w::optional_entry(&mut m, "switch_fee_rate", &self.switch_fee_rate)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 出资方明细
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.ContributeDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContributeDetail {
     /// 出资方类型
@@ -689,29 +770,50 @@ pub struct ContributeDetail {
     /// Wire name `contribute_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contribute_type: ::std::option::Option<::std::string::String>,
     /// 出资方金额
     ///
     /// Wire name `contribute_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contribute_amount: ::std::option::Option<::alipay_runtime::Money>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for ContributeDetail {
+    const NAME: &'static str = "ContributeDetail";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "contribute_type" => w::read(&mut self.contribute_type, key, map),
+            "contribute_amount" => w::read(&mut self.contribute_amount, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(ContributeDetail);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for ContributeDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "contribute_type", &self.contribute_type)?;
+        w::optional_entry(&mut m, "contribute_amount", &self.contribute_amount)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 银行卡冲退信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.DepositBackInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DepositBackInfo {
     /// 银行响应时间，格式为yyyy-MM-dd HH:mm:ss
@@ -719,50 +821,74 @@ pub struct DepositBackInfo {
     /// Wire name `bank_ack_time`, type `datetime`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bank_ack_time: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 银行卡冲退金额
     ///
     /// Wire name `dback_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dback_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 银行卡冲退状态。S-成功，F-失败，P-处理中。银行卡冲退失败，资金自动转入用户支付宝余额。
     ///
     /// Wire name `dback_status`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dback_status: ::std::option::Option<DbackStatus>,
     /// 预估银行到账时间，格式为yyyy-MM-dd HH:mm:ss
     ///
     /// Wire name `est_bank_receipt_time`, type `datetime`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; the value is a yyyy-MM-dd HH:mm:ss time.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub est_bank_receipt_time: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 是否存在银行卡冲退信息。
     ///
     /// Wire name `has_deposit_back`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub has_deposit_back: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for DepositBackInfo {
+    const NAME: &'static str = "DepositBackInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "bank_ack_time" => w::read(&mut self.bank_ack_time, key, map),
+            "dback_amount" => w::read(&mut self.dback_amount, key, map),
+            "dback_status" => w::read(&mut self.dback_status, key, map),
+            "est_bank_receipt_time" => w::read(&mut self.est_bank_receipt_time, key, map),
+            "has_deposit_back" => w::read(&mut self.has_deposit_back, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(DepositBackInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for DepositBackInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "bank_ack_time", &self.bank_ack_time)?;
+        w::optional_entry(&mut m, "dback_amount", &self.dback_amount)?;
+        w::optional_entry(&mut m, "dback_status", &self.dback_status)?;
+        w::optional_entry(&mut m, "est_bank_receipt_time", &self.est_bank_receipt_time)?;
+        w::optional_entry(&mut m, "has_deposit_back", &self.has_deposit_back)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 因公付支付信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.EnterprisePayInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnterprisePayInfo {
     /// 因公付业务信息
@@ -770,35 +896,59 @@ pub struct EnterprisePayInfo {
     /// Wire name `biz_info`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub biz_info: ::std::option::Option<::std::string::String>,
     /// 开票金额
     ///
     /// Wire name `invoice_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 是否包含因公付资产
     ///
     /// Wire name `is_use_enterprise_pay`, type `boolean`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_use_enterprise_pay: ::std::option::Option<bool>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for EnterprisePayInfo {
+    const NAME: &'static str = "EnterprisePayInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "biz_info" => w::read(&mut self.biz_info, key, map),
+            "invoice_amount" => w::read(&mut self.invoice_amount, key, map),
+            "is_use_enterprise_pay" => w::read(&mut self.is_use_enterprise_pay, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(EnterprisePayInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for EnterprisePayInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "biz_info", &self.biz_info)?;
+        w::optional_entry(&mut m, "invoice_amount", &self.invoice_amount)?;
+        w::optional_entry(&mut m, "is_use_enterprise_pay", &self.is_use_enterprise_pay)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 外部指定买家
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.ExtUserInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ExtUserInfo {
@@ -808,7 +958,6 @@ pub struct ExtUserInfo {
     /// Wire name `cert_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_no: ::std::option::Option<::std::string::String>,
     /// 指定买家证件类型。
     /// 枚举值：
@@ -824,7 +973,6 @@ pub struct ExtUserInfo {
     /// Wire name `cert_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_type: ::std::option::Option<CertType>,
     /// 是否强制校验买家身份。
     /// 需要强制校验传：T;
@@ -835,14 +983,12 @@ pub struct ExtUserInfo {
     /// Wire name `fix_buyer`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fix_buyer: ::std::option::Option<FixBuyer>,
     /// 买家加密身份信息。当指定了此参数且指定need_check_info=T时，支付宝会对买家身份进行校验，校验逻辑为买家姓名、买家证件号拼接后的字符串，以sha256算法utf-8编码计算hash，若与传入的值不匹配则会拦截本次支付。注意：如果同时指定了用户明文身份信息（name，cert_type，cert_no中任意一个），则忽略identity_hash以明文参数校验。
     ///
     /// Wire name `identity_hash`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity_hash: ::std::option::Option<::std::string::String>,
     /// 允许的最小买家年龄。
     /// 买家年龄必须大于等于所传数值
@@ -853,7 +999,6 @@ pub struct ExtUserInfo {
     /// Wire name `min_age`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String although the value is a whole number.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_age: ::std::option::Option<::std::string::String>,
     /// 指定买家手机号。
     /// 注：该参数暂不校验
@@ -861,7 +1006,6 @@ pub struct ExtUserInfo {
     /// Wire name `mobile`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 指定买家姓名。
     /// 注： need_check_info=T或fix_buyer=T时该参数才有效
@@ -869,7 +1013,6 @@ pub struct ExtUserInfo {
     /// Wire name `name`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 是否强制校验买家信息；
     /// 需要强制校验传：T;
@@ -880,8 +1023,26 @@ pub struct ExtUserInfo {
     /// Wire name `need_check_info`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub need_check_info: ::std::option::Option<NeedCheckInfo>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for ExtUserInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "cert_no", &self.cert_no)?;
+        w::optional_entry(&mut m, "cert_type", &self.cert_type)?;
+        w::optional_entry(&mut m, "fix_buyer", &self.fix_buyer)?;
+        w::optional_entry(&mut m, "identity_hash", &self.identity_hash)?;
+        w::optional_entry(&mut m, "min_age", &self.min_age)?;
+        w::optional_entry(&mut m, "mobile", &self.mobile)?;
+        w::optional_entry(&mut m, "name", &self.name)?;
+        w::optional_entry(&mut m, "need_check_info", &self.need_check_info)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl ExtUserInfo {
@@ -969,14 +1130,8 @@ impl ExtUserInfo {
 /// 业务扩展参数
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.ExtendParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ExtendParams {
@@ -987,14 +1142,12 @@ pub struct ExtendParams {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's old alipay.trade.pay table.
     ///
     /// Source: max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub card_type: ::std::option::Option<::std::string::String>,
     /// 信用参数，可选，如有需要请与芝麻约定后传入，信用服务说明见
     ///
     /// Wire name `credit_ext_info`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_ext_info: ::std::option::Option<::std::string::String>,
     /// 使用花呗分期要进行的分期数
     ///
@@ -1003,7 +1156,6 @@ pub struct ExtendParams {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's old alipay.trade.pay table.
     ///
     /// Source: max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hb_fq_num: ::std::option::Option<::std::string::String>,
     /// 使用花呗分期需要卖家承担的手续费比例的百分值，传入100代表100%
     ///
@@ -1012,7 +1164,6 @@ pub struct ExtendParams {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's old alipay.trade.pay table.
     ///
     /// Source: max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hb_fq_seller_percent: ::std::option::Option<::std::string::String>,
     /// 行业数据回流信息, 详见：地铁支付接口参数补充说明
     ///
@@ -1021,21 +1172,18 @@ pub struct ExtendParams {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's old alipay.trade.pay table.
     ///
     /// Source: max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub industry_reflux_info: ::std::option::Option<::std::string::String>,
     /// 是否进行资金冻结，用于后续分账，true表示资金冻结，false或不传表示资金不冻结
     ///
     /// Wire name `royalty_freeze`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String, so "true"/"false" are sent as strings.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_freeze: ::std::option::Option<RoyaltyFreeze>,
     /// 特殊场景下，允许商户指定交易展示的卖家名称
     ///
     /// Wire name `specified_seller_name`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub specified_seller_name: ::std::option::Option<::std::string::String>,
     /// 系统商编号
     /// 该参数作为系统商返佣数据提取的依据，请填写系统商签约协议的PID
@@ -1045,22 +1193,52 @@ pub struct ExtendParams {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's old alipay.trade.pay table.
     ///
     /// Source: max_length: github.com/mantx/alipay-api-wrapper, src/Alipay/Request/AlipayTradePayRequest.php (a third-party transcription of Alipay's old request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sys_service_provider_id: ::std::option::Option<::std::string::String>,
     /// 公域商品交易分期单ID，小程序交易组件订单特殊场景使用，请传入 订单分期接口(alipay.open.mini.order.installment.create)中返回的installment_order_id
     ///
     /// Wire name `tc_installment_order_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tc_installment_order_id: ::std::option::Option<::std::string::String>,
     /// 公域商品交易业务订单ID
     ///
     /// Wire name `trade_component_order_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_component_order_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for ExtendParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "card_type", &self.card_type)?;
+        w::optional_entry(&mut m, "credit_ext_info", &self.credit_ext_info)?;
+        w::optional_entry(&mut m, "hb_fq_num", &self.hb_fq_num)?;
+        w::optional_entry(&mut m, "hb_fq_seller_percent", &self.hb_fq_seller_percent)?;
+        w::optional_entry(&mut m, "industry_reflux_info", &self.industry_reflux_info)?;
+        w::optional_entry(&mut m, "royalty_freeze", &self.royalty_freeze)?;
+        w::optional_entry(&mut m, "specified_seller_name", &self.specified_seller_name)?;
+        w::optional_entry(
+            &mut m,
+            "sys_service_provider_id",
+            &self.sys_service_provider_id,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "tc_installment_order_id",
+            &self.tc_installment_order_id,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "trade_component_order_id",
+            &self.trade_component_order_id,
+        )?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl ExtendParams {
@@ -1174,15 +1352,7 @@ impl ExtendParams {
 /// 履约详情列表
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.FulfillmentDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FulfillmentDetail {
     /// 履约金额
@@ -1190,36 +1360,58 @@ pub struct FulfillmentDetail {
     /// Wire name `fulfillment_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fulfillment_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 履约支付时间
     ///
     /// Wire name `gmt_payment`, type `datetime`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it java.util.Date, sent as yyyy-MM-dd HH:mm:ss.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_payment: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 商户发起履约请求时，传入的out_request_no，标识一次请求的唯一id
     ///
     /// Wire name `out_request_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_request_no: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for FulfillmentDetail {
+    const NAME: &'static str = "FulfillmentDetail";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "fulfillment_amount" => w::read(&mut self.fulfillment_amount, key, map),
+            "gmt_payment" => w::read(&mut self.gmt_payment, key, map),
+            "out_request_no" => w::read(&mut self.out_request_no, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(FulfillmentDetail);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for FulfillmentDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "fulfillment_amount", &self.fulfillment_amount)?;
+        w::optional_entry(&mut m, "gmt_payment", &self.gmt_payment)?;
+        w::optional_entry(&mut m, "out_request_no", &self.out_request_no)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 商品列表信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.GoodsDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoodsDetail {
     /// 支付宝定义的统一商品编号
@@ -1227,14 +1419,12 @@ pub struct GoodsDetail {
     /// Wire name `alipay_goods_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alipay_goods_id: ::std::option::Option<::std::string::String>,
     /// 商品描述信息
     ///
     /// Wire name `body`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// 商品类目树，从商品类目根节点到叶子节点的类目id组成，类目id值使用|分割
     ///
@@ -1243,7 +1433,6 @@ pub struct GoodsDetail {
     /// Note: Required flag and maximum length from a third-party transcription of Alipay's table (no official source gives them).
     ///
     /// Source: required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub categories_tree: ::std::option::Option<::std::string::String>,
     /// 商品类目
     ///
@@ -1252,7 +1441,6 @@ pub struct GoodsDetail {
     /// Note: Required flag and maximum length from a third-party transcription of Alipay's table (no official source gives them).
     ///
     /// Source: required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_category: ::std::option::Option<::std::string::String>,
     /// 商品的编号，该参数传入支付券上绑定商品goods_id,
     /// 倘若无支付券需要消费，该字段传入商品最小粒度的商品ID（如：若商品有sku粒度，则传商户sku粒度的ID）
@@ -1262,7 +1450,6 @@ pub struct GoodsDetail {
     /// Note: Required flag and maximum length from a third-party transcription of Alipay's table (no official source gives them).
     ///
     /// Source: required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_id: ::std::option::Option<::std::string::String>,
     /// 商品名称
     ///
@@ -1271,21 +1458,18 @@ pub struct GoodsDetail {
     /// Note: Required flag and maximum length from a third-party transcription of Alipay's table (no official source gives them).
     ///
     /// Source: required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_name: ::std::option::Option<::std::string::String>,
     /// 商家侧小程序商品ID，指商家提报给小程序商品库的商品。当前接口的extend_params.trade_component_order_id字段不为空时该字段必填，且与交易组件订单参数保持一致。了解小程序商品请参考：\<a href="<https://opendocs.alipay.com/mini/06uila?pathHash=63b6fba7>"\><https://opendocs.alipay.com/mini/06uila?pathHash=63b6fba7>\</a\>
     ///
     /// Wire name `out_item_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_item_id: ::std::option::Option<::std::string::String>,
     /// 商家侧小程序商品ID，指商家提报给小程序商品库的商品。当前接口的extend_params.trade_component_order_id字段不为空时该字段必填，且与交易组件订单参数保持一致。了解小程序商品请参考：\<a target="_blank" href="<https://opendocs.alipay.com/mini/06uila?pathHash=63b6fba7>" \><https://opendocs.alipay.com/mini/06uila?pathHash=63b6fba7>\</a\>
     ///
     /// Wire name `out_sku_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The SDK's Javadoc repeats out_item_id's text verbatim.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_sku_id: ::std::option::Option<::std::string::String>,
     /// 商品单价，单位为元
     ///
@@ -1294,7 +1478,6 @@ pub struct GoodsDetail {
     /// Note: Required flag and maximum length from a third-party transcription of Alipay's table (no official source gives them). The Java SDK types it String; an amount in yuan.
     ///
     /// Source: required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<::alipay_runtime::Money>,
     /// 商品数量
     ///
@@ -1303,7 +1486,6 @@ pub struct GoodsDetail {
     /// Note: Required flag from a third-party transcription of Alipay's table (no official source gives it); that table gives Number with maximum length 10. The Java SDK types it Long.
     ///
     /// Source: required: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<i64>,
     /// 商品的展示地址
     ///
@@ -1312,22 +1494,62 @@ pub struct GoodsDetail {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub show_url: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for GoodsDetail {
+    const NAME: &'static str = "GoodsDetail";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "alipay_goods_id" => w::read(&mut self.alipay_goods_id, key, map),
+            "body" => w::read(&mut self.body, key, map),
+            "categories_tree" => w::read(&mut self.categories_tree, key, map),
+            "goods_category" => w::read(&mut self.goods_category, key, map),
+            "goods_id" => w::read(&mut self.goods_id, key, map),
+            "goods_name" => w::read(&mut self.goods_name, key, map),
+            "out_item_id" => w::read(&mut self.out_item_id, key, map),
+            "out_sku_id" => w::read(&mut self.out_sku_id, key, map),
+            "price" => w::read(&mut self.price, key, map),
+            "quantity" => w::read(&mut self.quantity, key, map),
+            "show_url" => w::read(&mut self.show_url, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(GoodsDetail);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for GoodsDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "alipay_goods_id", &self.alipay_goods_id)?;
+        w::optional_entry(&mut m, "body", &self.body)?;
+        w::optional_entry(&mut m, "categories_tree", &self.categories_tree)?;
+        w::optional_entry(&mut m, "goods_category", &self.goods_category)?;
+        w::optional_entry(&mut m, "goods_id", &self.goods_id)?;
+        w::optional_entry(&mut m, "goods_name", &self.goods_name)?;
+        w::optional_entry(&mut m, "out_item_id", &self.out_item_id)?;
+        w::optional_entry(&mut m, "out_sku_id", &self.out_sku_id)?;
+        w::optional_entry(&mut m, "price", &self.price)?;
+        w::optional_entry(&mut m, "quantity", &self.quantity)?;
+        w::optional_entry(&mut m, "show_url", &self.show_url)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 若用户使用花呗分期支付，且商家开通返回此通知参数，则会返回花呗分期信息。
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.HbFqPayInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HbFqPayInfo {
     /// 用户使用花呗分期支付的金额数
@@ -1335,29 +1557,50 @@ pub struct HbFqPayInfo {
     /// Wire name `fq_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fq_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 用户使用花呗分期支付的分期数
     ///
     /// Wire name `user_install_num`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). A count, but the Java SDK types it String, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_install_num: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for HbFqPayInfo {
+    const NAME: &'static str = "HbFqPayInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "fq_amount" => w::read(&mut self.fq_amount, key, map),
+            "user_install_num" => w::read(&mut self.user_install_num, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(HbFqPayInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for HbFqPayInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "fq_amount", &self.fq_amount)?;
+        w::optional_entry(&mut m, "user_install_num", &self.user_install_num)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 完整收费信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.IntactChargeInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntactChargeInfo {
     /// 实际收费金额，单位元
@@ -1365,98 +1608,131 @@ pub struct IntactChargeInfo {
     /// Wire name `actual_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actual_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 收费类型
     ///
     /// Wire name `bill_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bill_type: ::std::option::Option<::std::string::String>,
     /// 收费时间,时间精确到秒
     ///
     /// Wire name `gmt_pay`, type `datetime`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it java.util.Date, sent as yyyy-MM-dd HH:mm:ss.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_pay: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 是否退费
     ///
     /// Wire name `is_refund`, type `boolean`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_refund: ::std::option::Option<bool>,
     /// 外部请求号
     ///
     /// Wire name `out_biz_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_biz_no: ::std::option::Option<::std::string::String>,
     /// 应收费金额，单位元
     ///
     /// Wire name `plan_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 收费产品
     ///
     /// Wire name `product_name`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_name: ::std::option::Option<::std::string::String>,
     /// 收费唯一id
     ///
     /// Wire name `service_target`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_target: ::std::option::Option<::std::string::String>,
     /// 收费类型
     ///
     /// Wire name `service_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_type: ::std::option::Option<::std::string::String>,
     /// 状态
     ///
     /// Wire name `status`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// 收费目标账号
     ///
     /// Wire name `target_account_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_account_no: ::std::option::Option<::std::string::String>,
     /// 收费目标uid
     ///
     /// Wire name `target_user_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_user_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for IntactChargeInfo {
+    const NAME: &'static str = "IntactChargeInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "actual_amount" => w::read(&mut self.actual_amount, key, map),
+            "bill_type" => w::read(&mut self.bill_type, key, map),
+            "gmt_pay" => w::read(&mut self.gmt_pay, key, map),
+            "is_refund" => w::read(&mut self.is_refund, key, map),
+            "out_biz_no" => w::read(&mut self.out_biz_no, key, map),
+            "plan_amount" => w::read(&mut self.plan_amount, key, map),
+            "product_name" => w::read(&mut self.product_name, key, map),
+            "service_target" => w::read(&mut self.service_target, key, map),
+            "service_type" => w::read(&mut self.service_type, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            "target_account_no" => w::read(&mut self.target_account_no, key, map),
+            "target_user_id" => w::read(&mut self.target_user_id, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(IntactChargeInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for IntactChargeInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "actual_amount", &self.actual_amount)?;
+        w::optional_entry(&mut m, "bill_type", &self.bill_type)?;
+        w::optional_entry(&mut m, "gmt_pay", &self.gmt_pay)?;
+        w::optional_entry(&mut m, "is_refund", &self.is_refund)?;
+        w::optional_entry(&mut m, "out_biz_no", &self.out_biz_no)?;
+        w::optional_entry(&mut m, "plan_amount", &self.plan_amount)?;
+        w::optional_entry(&mut m, "product_name", &self.product_name)?;
+        w::optional_entry(&mut m, "service_target", &self.service_target)?;
+        w::optional_entry(&mut m, "service_type", &self.service_type)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        w::optional_entry(&mut m, "target_account_no", &self.target_account_no)?;
+        w::optional_entry(&mut m, "target_user_id", &self.target_user_id)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 开票信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.InvoiceInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InvoiceInfo {
@@ -1466,15 +1742,26 @@ pub struct InvoiceInfo {
     /// Wire name `details`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). A JSON array serialized into a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     /// 开票关键信息
     ///
     /// Wire name `key_info`, type `InvoiceKeyInfo`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key_info: ::std::option::Option<InvoiceKeyInfo>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for InvoiceInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "details", &self.details)?;
+        w::optional_entry(&mut m, "key_info", &self.key_info)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl InvoiceInfo {
@@ -1505,14 +1792,8 @@ impl InvoiceInfo {
 /// 电子发票开票关键信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.InvoiceKeyInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InvoiceKeyInfo {
@@ -1521,22 +1802,33 @@ pub struct InvoiceKeyInfo {
     /// Wire name `invoice_merchant_name`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_merchant_name: ::std::option::Option<::std::string::String>,
     /// 该交易是否支持开票
     ///
     /// Wire name `is_support_invoice`, type `boolean`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_support_invoice: ::std::option::Option<bool>,
     /// 税号
     ///
     /// Wire name `tax_num`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_num: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for InvoiceKeyInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "invoice_merchant_name", &self.invoice_merchant_name)?;
+        w::optional_entry(&mut m, "is_support_invoice", &self.is_support_invoice)?;
+        w::optional_entry(&mut m, "tax_num", &self.tax_num)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl InvoiceKeyInfo {
@@ -1577,14 +1869,8 @@ impl InvoiceKeyInfo {
 /// 物流信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.LogisticsDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct LogisticsDetail {
@@ -1595,8 +1881,19 @@ pub struct LogisticsDetail {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logistics_type: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for LogisticsDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "logistics_type", &self.logistics_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl LogisticsDetail {
@@ -1620,14 +1917,8 @@ impl LogisticsDetail {
 /// 多币种模型
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.MutipleCurrencyDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct MutipleCurrencyDetail {
@@ -1636,50 +1927,61 @@ pub struct MutipleCurrencyDetail {
     /// Wire name `ext_info`, type `string`, optional.
     ///
     /// Note: Required flag not published. The type name really is spelled Mutiple.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_info: ::std::option::Option<::std::string::String>,
     /// 支付金额，单位为该币种基础计价单位，如人民币为：元
     ///
     /// Wire name `payment_amount`, type `string`, optional.
     ///
     /// Note: Required flag not published. Kept as a string, not price: the amount is in the unit of payment_currency, which need not be yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_amount: ::std::option::Option<::std::string::String>,
     /// 支付币种
     ///
     /// Wire name `payment_currency`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_currency: ::std::option::Option<::std::string::String>,
     /// 清算金额，单位为该币种基础计价单位，如人民币为：元
     ///
     /// Wire name `settlement_amount`, type `string`, optional.
     ///
     /// Note: Required flag not published. Kept as a string, not price: the amount is in the unit of settlement_currency, which need not be yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_amount: ::std::option::Option<::std::string::String>,
     /// 清算币种
     ///
     /// Wire name `settlement_currency`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_currency: ::std::option::Option<::std::string::String>,
     /// 转账金额，单位为该币种基础计价单位，如人民币为：元
     ///
     /// Wire name `trans_amount`, type `string`, optional.
     ///
     /// Note: Required flag not published. Kept as a string, not price: the amount is in the unit of trans_currency, which need not be yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_amount: ::std::option::Option<::std::string::String>,
     /// 转账币种
     ///
     /// Wire name `trans_currency`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_currency: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "fund")]
+impl ::alipay_runtime::__private::serde::Serialize for MutipleCurrencyDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "ext_info", &self.ext_info)?;
+        w::optional_entry(&mut m, "payment_amount", &self.payment_amount)?;
+        w::optional_entry(&mut m, "payment_currency", &self.payment_currency)?;
+        w::optional_entry(&mut m, "settlement_amount", &self.settlement_amount)?;
+        w::optional_entry(&mut m, "settlement_currency", &self.settlement_currency)?;
+        w::optional_entry(&mut m, "trans_amount", &self.trans_amount)?;
+        w::optional_entry(&mut m, "trans_currency", &self.trans_currency)?;
+        m.end()
+    }
 }
 #[cfg(feature = "fund")]
 impl MutipleCurrencyDetail {
@@ -1763,13 +2065,8 @@ impl MutipleCurrencyDetail {
 /// 增加资产类型
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.OpenApiRoyaltyDetailInfoPojo (fields, descriptions); required flags and lengths: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the refund_royalty_parameters rows of alipay.trade.refund (a third-party transcription of Alipay's request tables)
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct OpenApiRoyaltyDetailInfoPojo {
@@ -1778,33 +2075,28 @@ pub struct OpenApiRoyaltyDetailInfoPojo {
     /// Wire name `amount`, type `price`, optional, max length 9.
     ///
     /// Note: The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 分账信息中分账百分比。取值范围为大于0，少于或等于100的整数。
     ///
     /// Wire name `amount_percentage`, type `integer`, optional, at least 1, at most 100.
     ///
     /// Note: Required flag not published. The Java SDK types it Long.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_percentage: ::std::option::Option<i64>,
     /// 分账描述
     ///
     /// Wire name `desc`, type `string`, optional, max length 1000.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
     /// 可选值：达人佣金、平台服务费、技术服务费、其他
     ///
     /// Wire name `royalty_scene`, type `string`, optional, max length 256.
     ///
     /// Note: The listed values (达人佣金, 平台服务费, 技术服务费, 其他) are Chinese words, kept as text rather than enum variants.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_scene: ::std::option::Option<::std::string::String>,
     /// 分账类型.
     ///
     /// Wire name `royalty_type`, type `string`, optional, max length 32.
     ///
     /// Note: The third-party transcription lists transfer (普通分账) and replenish (补差); not in the SDK's Javadoc, so no values are declared.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_type: ::std::option::Option<::std::string::String>,
     /// 收入方账户。如果收入方账户类型为userId，本参数为收入方的支付宝账号对应的支付宝唯一用户号，以2088开头的纯16位数字；如果收入方类型为cardAliasNo，本参数为收入方在支付宝绑定的卡编号；如果收入方类型为loginName，本参数为收入方的支付宝登录号；
     ///
@@ -1817,27 +2109,44 @@ pub struct OpenApiRoyaltyDetailInfoPojo {
     /// Wire name `trans_in_name`, type `string`, optional.
     ///
     /// Note: Required flag not published; no length given.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in_name: ::std::option::Option<::std::string::String>,
     /// 收入方账户类型。
     ///
     /// Wire name `trans_in_type`, type `string`, optional, max length 64.
     ///
     /// Note: The third-party transcription lists userId, cardAliasNo and loginName (the kinds trans_in's description names); no values are declared.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in_type: ::std::option::Option<::std::string::String>,
     /// 支出方账户。如果支出方账户类型为userId，本参数为支出方的支付宝账号对应的支付宝唯一用户号，以2088开头的纯16位数字；如果支出方类型为loginName，本参数为支出方的支付宝登录号。 泛金融类商户分账时，该字段不要上送。
     ///
     /// Wire name `trans_out`, type `string`, optional, max length 16.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_out: ::std::option::Option<::std::string::String>,
     /// 支出方账户类型。
     ///
     /// Wire name `trans_out_type`, type `string`, optional, max length 64.
     ///
     /// Note: The third-party transcription lists userId and loginName; no values are declared.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_out_type: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for OpenApiRoyaltyDetailInfoPojo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "amount_percentage", &self.amount_percentage)?;
+        w::optional_entry(&mut m, "desc", &self.desc)?;
+        w::optional_entry(&mut m, "royalty_scene", &self.royalty_scene)?;
+        w::optional_entry(&mut m, "royalty_type", &self.royalty_type)?;
+        w::entry(&mut m, "trans_in", &self.trans_in)?;
+        w::optional_entry(&mut m, "trans_in_name", &self.trans_in_name)?;
+        w::optional_entry(&mut m, "trans_in_type", &self.trans_in_type)?;
+        w::optional_entry(&mut m, "trans_out", &self.trans_out)?;
+        w::optional_entry(&mut m, "trans_out_type", &self.trans_out_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl OpenApiRoyaltyDetailInfoPojo {
@@ -1936,14 +2245,8 @@ impl OpenApiRoyaltyDetailInfoPojo {
 /// 商户指定优先渠道扣款参数
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.OpenApiSpecifiedChannelParamsPojo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct OpenApiSpecifiedChannelParamsPojo {
@@ -1952,15 +2255,27 @@ pub struct OpenApiSpecifiedChannelParamsPojo {
     /// Wire name `asset_type_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub asset_type_code: ::std::option::Option<::std::string::String>,
     /// 机构描述
     ///
     /// Wire name `inst_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inst_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize
+for OpenApiSpecifiedChannelParamsPojo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "asset_type_code", &self.asset_type_code)?;
+        w::optional_entry(&mut m, "inst_id", &self.inst_id)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl OpenApiSpecifiedChannelParamsPojo {
@@ -1994,14 +2309,8 @@ impl OpenApiSpecifiedChannelParamsPojo {
 /// 转账的收、付款参与方
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.Participant
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Participant {
@@ -2010,35 +2319,30 @@ pub struct Participant {
     /// Wire name `bankcard_ext_info`, type `BankcardExtInfo`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bankcard_ext_info: ::std::option::Option<BankcardExtInfo>,
     /// 参与方的证件号，支持身份证号、护照号。
     ///
     /// Wire name `cert_no`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_no: ::std::option::Option<::std::string::String>,
     /// 参与方的证件类型。
     ///
     /// Wire name `cert_type`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cert_type: ::std::option::Option<::std::string::String>,
     /// 描述参与方信息的扩展属性，使用前请与支付宝工程师确认
     ///
     /// Wire name `ext_info`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ext_info: ::std::option::Option<::std::string::String>,
     /// 参与方的唯一标识
     ///
     /// Wire name `identity`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<::std::string::String>,
     /// 参与方的标识类型，目前支持如下类型：
     /// 1、ALIPAY_USER_ID 支付宝的会员ID
@@ -2049,7 +2353,6 @@ pub struct Participant {
     /// Wire name `identity_type`, type `string`, optional.
     ///
     /// Note: Required flag not published. The four listed types are not declared as values (which would refuse any other on requests): bankcard_ext_info of the same class names a fifth, BANKCARD_NO, so the list is not exhaustive.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identity_type: ::std::option::Option<::std::string::String>,
     /// 商户端的用户信息描述，目前可指定如下属性：
     /// merchant_user_id：商户端的用户唯一ID
@@ -2060,15 +2363,32 @@ pub struct Participant {
     /// Wire name `merchant_user_info`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_user_info: ::std::option::Option<::std::string::String>,
     /// 参与方真实姓名，如果非空，将校验收款支付宝账号姓名一致性。当identity_type=ALIPAY_LOGON_ID时，本字段必填。
     ///
     /// Wire name `name`, type `string`, optional.
     ///
     /// Note: Required flag not published beyond the description's own condition (required when identity_type=ALIPAY_LOGON_ID), which the rule format cannot express for a nested type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "fund")]
+impl ::alipay_runtime::__private::serde::Serialize for Participant {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "bankcard_ext_info", &self.bankcard_ext_info)?;
+        w::optional_entry(&mut m, "cert_no", &self.cert_no)?;
+        w::optional_entry(&mut m, "cert_type", &self.cert_type)?;
+        w::optional_entry(&mut m, "ext_info", &self.ext_info)?;
+        w::optional_entry(&mut m, "identity", &self.identity)?;
+        w::optional_entry(&mut m, "identity_type", &self.identity_type)?;
+        w::optional_entry(&mut m, "merchant_user_info", &self.merchant_user_info)?;
+        w::optional_entry(&mut m, "name", &self.name)?;
+        m.end()
+    }
 }
 #[cfg(feature = "fund")]
 impl Participant {
@@ -2159,14 +2479,8 @@ impl Participant {
 /// 支付相关参数
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.PayParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct PayParams {
@@ -2179,7 +2493,6 @@ pub struct PayParams {
     /// Wire name `async_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub async_type: ::std::option::Option<AsyncType>,
     /// 重试类型，当async_type传入NORMAL_ASYNC时，可以设置该参数，选择是否要重试，retry_type 可选，不设置时，可重试。
     /// ● NONE_AND_CLOSETRADE：不重试，支付请求只会被执行1次，执行完成后如果交易未成功，会关闭交易
@@ -2189,8 +2502,20 @@ pub struct PayParams {
     /// Wire name `retry_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). RETY is spelled so in the SDK's Javadoc.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry_type: ::std::option::Option<RetryType>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for PayParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "async_type", &self.async_type)?;
+        w::optional_entry(&mut m, "retry_type", &self.retry_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl PayParams {
@@ -2218,15 +2543,7 @@ impl PayParams {
 /// 支付信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.PaymentInfoWithId
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentInfoWithId {
     /// 支付单id
@@ -2234,28 +2551,51 @@ pub struct PaymentInfoWithId {
     /// Wire name `payment_ids`, type `string[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// 支付资金类型
     ///
     /// Wire name `type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for PaymentInfoWithId {
+    const NAME: &'static str = "PaymentInfoWithId";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "payment_ids" => w::read(&mut self.payment_ids, key, map),
+            "type" => w::read(&mut self.r#type, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(PaymentInfoWithId);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for PaymentInfoWithId {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "payment_ids", &self.payment_ids)?;
+        w::optional_entry(&mut m, "type", &self.r#type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 周期扣款规则参数。使用周期扣款产品时需要传入，限定了发起扣款的周期、金额等。
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.PeriodRuleParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct PeriodRuleParams {
@@ -2265,14 +2605,12 @@ pub struct PeriodRuleParams {
     /// Wire name `execute_time`, type `string`, optional.
     ///
     /// Note: Required flag unknown as a field flag; the description says 周期扣款产品必填. A date (yyyy-MM-dd), not a datetime, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub execute_time: ::std::option::Option<::std::string::String>,
     /// 周期数period是周期扣款产品必填。与另一参数period_type组合使用确定扣款周期，例如period_type为DAY，period=90，则扣款周期为90天。
     ///
     /// Wire name `period`, type `integer`, optional.
     ///
     /// Note: Required flag unknown as a field flag; the description says 周期扣款产品必填. The Java SDK types it Long.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period: ::std::option::Option<i64>,
     /// 周期类型period_type是周期扣款产品必填，枚举值为DAY和MONTH。
     /// DAY即扣款周期按天计，MONTH代表扣款周期按自然月。
@@ -2282,29 +2620,42 @@ pub struct PeriodRuleParams {
     /// Wire name `period_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown as a field flag; the description says 周期扣款产品必填.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_type: ::std::option::Option<PeriodType>,
     /// 单次扣款最大金额single_amount是周期扣款产品必填，即每次发起扣款时限制的最大金额，单位为元。商户每次发起扣款都不允许大于此金额。
     ///
     /// Wire name `single_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown as a field flag; the description says 周期扣款产品必填. The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub single_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 总金额限制，单位为元。如果传入此参数，商户多次扣款的累计金额不允许超过此金额。
     ///
     /// Wire name `total_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 总扣款次数。如果传入此参数，则商户成功扣款的次数不能超过此次数限制（扣款失败不计入）。
     ///
     /// Wire name `total_payments`, type `integer`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it Long.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_payments: ::std::option::Option<i64>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for PeriodRuleParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "execute_time", &self.execute_time)?;
+        w::optional_entry(&mut m, "period", &self.period)?;
+        w::optional_entry(&mut m, "period_type", &self.period_type)?;
+        w::optional_entry(&mut m, "single_amount", &self.single_amount)?;
+        w::optional_entry(&mut m, "total_amount", &self.total_amount)?;
+        w::optional_entry(&mut m, "total_payments", &self.total_payments)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl PeriodRuleParams {
@@ -2363,15 +2714,7 @@ impl PeriodRuleParams {
 /// 前置支付资产信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.PresetPayToolInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PresetPayToolInfo {
     /// 前置资产金额
@@ -2379,28 +2722,51 @@ pub struct PresetPayToolInfo {
     /// Wire name `amount`, type `price[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it List\<String\> with item type price.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::std::vec::Vec<::alipay_runtime::Money>>,
     /// 前置资产类型编码，和收单支付传入的preset_pay_tool里面的类型编码保持一致。
     ///
     /// Wire name `assert_type_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The wire name really is spelled assert.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub assert_type_code: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for PresetPayToolInfo {
+    const NAME: &'static str = "PresetPayToolInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "amount" => w::read(&mut self.amount, key, map),
+            "assert_type_code" => w::read(&mut self.assert_type_code, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(PresetPayToolInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for PresetPayToolInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "assert_type_code", &self.assert_type_code)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 描述优惠明细信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.PromoParam
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct PromoParam {
@@ -2409,8 +2775,19 @@ pub struct PromoParam {
     /// Wire name `actual_order_time`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). No format is given in the SDK, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actual_order_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for PromoParam {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "actual_order_time", &self.actual_order_time)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl PromoParam {
@@ -2434,14 +2811,8 @@ impl PromoParam {
 /// 收货人及地址信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.ReceiverAddressInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ReceiverAddressInfo {
@@ -2452,7 +2823,6 @@ pub struct ReceiverAddressInfo {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's table.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// 中国标准城市区域码
     ///
@@ -2461,7 +2831,6 @@ pub struct ReceiverAddressInfo {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's table.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub division_code: ::std::option::Option<::std::string::String>,
     /// 收货人手机号
     ///
@@ -2470,7 +2839,6 @@ pub struct ReceiverAddressInfo {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's table.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// 收货人的姓名
     ///
@@ -2479,7 +2847,6 @@ pub struct ReceiverAddressInfo {
     /// Note: Optional (可选) and maximum length from a third-party transcription of Alipay's table.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 收货地址邮编
     ///
@@ -2488,8 +2855,23 @@ pub struct ReceiverAddressInfo {
     /// Note: Required flag unknown (no official source gives it).
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for ReceiverAddressInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "address", &self.address)?;
+        w::optional_entry(&mut m, "division_code", &self.division_code)?;
+        w::optional_entry(&mut m, "mobile", &self.mobile)?;
+        w::optional_entry(&mut m, "name", &self.name)?;
+        w::optional_entry(&mut m, "zip", &self.zip)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl ReceiverAddressInfo {
@@ -2553,15 +2935,7 @@ impl ReceiverAddressInfo {
 /// 退费信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RefundChargeInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RefundChargeInfo {
     /// 收单手续费trade，花呗分期手续hbfq，其他手续费charge
@@ -2569,42 +2943,73 @@ pub struct RefundChargeInfo {
     /// Wire name `charge_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_type: ::std::option::Option<ChargeType>,
     /// 实退费用
     ///
     /// Wire name `refund_charge_fee`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 签约费率
     ///
     /// Wire name `switch_fee_rate`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). A rate, not an amount, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_fee_rate: ::std::option::Option<::std::string::String>,
     /// 组合支付退费明细
     ///
     /// Wire name `refund_sub_fee_detail_list`, type `RefundSubFee[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_sub_fee_detail_list: ::std::option::Option<::std::vec::Vec<RefundSubFee>>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for RefundChargeInfo {
+    const NAME: &'static str = "RefundChargeInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "charge_type" => w::read(&mut self.charge_type, key, map),
+            "refund_charge_fee" => w::read(&mut self.refund_charge_fee, key, map),
+            "switch_fee_rate" => w::read(&mut self.switch_fee_rate, key, map),
+            "refund_sub_fee_detail_list" => {
+                w::read(&mut self.refund_sub_fee_detail_list, key, map)
+            }
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(RefundChargeInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for RefundChargeInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "charge_type", &self.charge_type)?;
+        w::optional_entry(&mut m, "refund_charge_fee", &self.refund_charge_fee)?;
+        w::optional_entry(&mut m, "switch_fee_rate", &self.switch_fee_rate)?;
+        w::optional_entry(
+            &mut m,
+            "refund_sub_fee_detail_list",
+            &self.refund_sub_fee_detail_list,
+        )?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 退款商品明细信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RefundGoodsDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RefundGoodsDetail {
@@ -2614,14 +3019,12 @@ pub struct RefundGoodsDetail {
     /// Wire name `goods_id`, type `string`, optional.
     ///
     /// Note: Required flag not published; no length given.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods_id: ::std::option::Option<::std::string::String>,
     /// 外部商品凭证编号列表
     ///
     /// Wire name `out_certificate_no_list`, type `string[]`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_certificate_no_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -2630,22 +3033,39 @@ pub struct RefundGoodsDetail {
     /// Wire name `out_item_id`, type `string`, optional.
     ///
     /// Note: Required flag not published; no length given.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_item_id: ::std::option::Option<::std::string::String>,
     /// 商家侧小程序商品sku ID，具体使用方式请参考：<https://opendocs.alipay.com/pre-open/06uila?pathHash=87297d0a>
     ///
     /// Wire name `out_sku_id`, type `string`, optional.
     ///
     /// Note: Required flag not published; no length given.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_sku_id: ::std::option::Option<::std::string::String>,
     /// 该商品的退款总金额，单位为元
     ///
     /// Wire name `refund_amount`, type `price`, optional.
     ///
     /// Note: Required flag not published. The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<::alipay_runtime::Money>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for RefundGoodsDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "goods_id", &self.goods_id)?;
+        w::optional_entry(
+            &mut m,
+            "out_certificate_no_list",
+            &self.out_certificate_no_list,
+        )?;
+        w::optional_entry(&mut m, "out_item_id", &self.out_item_id)?;
+        w::optional_entry(&mut m, "out_sku_id", &self.out_sku_id)?;
+        w::optional_entry(&mut m, "refund_amount", &self.refund_amount)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl RefundGoodsDetail {
@@ -2706,15 +3126,7 @@ impl RefundGoodsDetail {
 /// 退分润结果
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RefundRoyaltyResult
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RefundRoyaltyResult {
     /// 商户请求的转入账号
@@ -2722,28 +3134,24 @@ pub struct RefundRoyaltyResult {
     /// Wire name `ori_trans_in`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_trans_in: ::std::option::Option<::std::string::String>,
     /// 商户请求的转出账号
     ///
     /// Wire name `ori_trans_out`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_trans_out: ::std::option::Option<::std::string::String>,
     /// 退分账金额
     ///
     /// Wire name `refund_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 退分账结果码
     ///
     /// Wire name `result_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result_code: ::std::option::Option<::std::string::String>,
     /// 分账类型.
     /// 字段为空默认为普通分账类型transfer
@@ -2751,50 +3159,82 @@ pub struct RefundRoyaltyResult {
     /// Wire name `royalty_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_type: ::std::option::Option<::std::string::String>,
     /// 转入人支付宝账号对应用户ID
     ///
     /// Wire name `trans_in`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in: ::std::option::Option<::std::string::String>,
     /// 转出人支付宝账号对应用户ID
     ///
     /// Wire name `trans_out`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_out: ::std::option::Option<::std::string::String>,
     /// 转入人支付宝账号
     ///
     /// Wire name `trans_in_email`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in_email: ::std::option::Option<::std::string::String>,
     /// 转出人支付宝账号
     ///
     /// Wire name `trans_out_email`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_out_email: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for RefundRoyaltyResult {
+    const NAME: &'static str = "RefundRoyaltyResult";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "ori_trans_in" => w::read(&mut self.ori_trans_in, key, map),
+            "ori_trans_out" => w::read(&mut self.ori_trans_out, key, map),
+            "refund_amount" => w::read(&mut self.refund_amount, key, map),
+            "result_code" => w::read(&mut self.result_code, key, map),
+            "royalty_type" => w::read(&mut self.royalty_type, key, map),
+            "trans_in" => w::read(&mut self.trans_in, key, map),
+            "trans_out" => w::read(&mut self.trans_out, key, map),
+            "trans_in_email" => w::read(&mut self.trans_in_email, key, map),
+            "trans_out_email" => w::read(&mut self.trans_out_email, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(RefundRoyaltyResult);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for RefundRoyaltyResult {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "ori_trans_in", &self.ori_trans_in)?;
+        w::optional_entry(&mut m, "ori_trans_out", &self.ori_trans_out)?;
+        w::optional_entry(&mut m, "refund_amount", &self.refund_amount)?;
+        w::optional_entry(&mut m, "result_code", &self.result_code)?;
+        w::optional_entry(&mut m, "royalty_type", &self.royalty_type)?;
+        w::optional_entry(&mut m, "trans_in", &self.trans_in)?;
+        w::optional_entry(&mut m, "trans_out", &self.trans_out)?;
+        w::optional_entry(&mut m, "trans_in_email", &self.trans_in_email)?;
+        w::optional_entry(&mut m, "trans_out_email", &self.trans_out_email)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 分渠道退费信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RefundSubFee
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RefundSubFee {
     /// 实退费用
@@ -2802,28 +3242,51 @@ pub struct RefundSubFee {
     /// Wire name `refund_charge_fee`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 签约费率
     ///
     /// Wire name `switch_fee_rate`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). A rate, not an amount, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_fee_rate: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for RefundSubFee {
+    const NAME: &'static str = "RefundSubFee";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "refund_charge_fee" => w::read(&mut self.refund_charge_fee, key, map),
+            "switch_fee_rate" => w::read(&mut self.switch_fee_rate, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(RefundSubFee);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for RefundSubFee {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "refund_charge_fee", &self.refund_charge_fee)?;
+        w::optional_entry(&mut m, "switch_fee_rate", &self.switch_fee_rate)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 修复分账金额amount的类型，原来Number类型不合理，导致商户无法通过sdk集成，需改成Price类型
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RoyaltyDetailInfos
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RoyaltyDetailInfos {
@@ -2832,14 +3295,12 @@ pub struct RoyaltyDetailInfos {
     /// Wire name `amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 分账的比例，值为20代表按20%的比例分账
     ///
     /// Wire name `amount_percentage`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). A percentage, not an amount, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount_percentage: ::std::option::Option<::std::string::String>,
     /// 分账批次号
     /// 分账批次号。
@@ -2848,14 +3309,12 @@ pub struct RoyaltyDetailInfos {
     /// Wire name `batch_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_no: ::std::option::Option<::std::string::String>,
     /// 分账描述信息
     ///
     /// Wire name `desc`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub desc: ::std::option::Option<::std::string::String>,
     /// 商户分账的外部关联号，用于关联到每一笔分账信息，商户需保证其唯一性。
     /// 如果为空，该值则默认为“商户网站唯一订单号+分账序列号”
@@ -2863,14 +3322,12 @@ pub struct RoyaltyDetailInfos {
     /// Wire name `out_relation_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_relation_id: ::std::option::Option<::std::string::String>,
     /// 分账序列号，表示分账执行的顺序，必须为正整数
     ///
     /// Wire name `serial_no`, type `integer`, optional, at least 1.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it Long; the minimum is the description's 必须为正整数.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_no: ::std::option::Option<i64>,
     /// 如果转入账号类型为userId，本参数为接受分账金额的支付宝账号对应的支付宝唯一用户号。以2088开头的纯16位数字。
     /// &#61548;    如果转入账号类型为bankIndex，本参数为28位的银行编号（商户和支付宝签约时确定）。
@@ -2879,21 +3336,18 @@ pub struct RoyaltyDetailInfos {
     /// Wire name `trans_in`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Javadoc carries a stray HTML entity (&#61548;) and a tab, kept verbatim.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in: ::std::option::Option<::std::string::String>,
     /// 接受分账金额的账户类型
     ///
     /// Wire name `trans_in_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). trans_in's description names userId, bankIndex and storeId.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in_type: ::std::option::Option<::std::string::String>,
     /// 如果转出账号类型为userId，本参数为要分账的支付宝账号对应的支付宝唯一用户号。以2088开头的纯16位数字。
     ///
     /// Wire name `trans_out`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_out: ::std::option::Option<::std::string::String>,
     /// 要分账的账户类型。
     /// 目前只支持userId：支付宝账号对应的支付宝唯一用户号。
@@ -2902,8 +3356,28 @@ pub struct RoyaltyDetailInfos {
     /// Wire name `trans_out_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_out_type: ::std::option::Option<TransOutType>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for RoyaltyDetailInfos {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "amount_percentage", &self.amount_percentage)?;
+        w::optional_entry(&mut m, "batch_no", &self.batch_no)?;
+        w::optional_entry(&mut m, "desc", &self.desc)?;
+        w::optional_entry(&mut m, "out_relation_id", &self.out_relation_id)?;
+        w::optional_entry(&mut m, "serial_no", &self.serial_no)?;
+        w::optional_entry(&mut m, "trans_in", &self.trans_in)?;
+        w::optional_entry(&mut m, "trans_in_type", &self.trans_in_type)?;
+        w::optional_entry(&mut m, "trans_out", &self.trans_out)?;
+        w::optional_entry(&mut m, "trans_out_type", &self.trans_out_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl RoyaltyDetailInfos {
@@ -3011,14 +3485,8 @@ impl RoyaltyDetailInfos {
 /// 分账信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.RoyaltyInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RoyaltyInfo {
@@ -3027,7 +3495,6 @@ pub struct RoyaltyInfo {
     /// Wire name `royalty_detail_infos`, type `RoyaltyDetailInfos[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_detail_infos: ::std::option::Option<::std::vec::Vec<RoyaltyDetailInfos>>,
     /// 分账类型
     /// 卖家的分账类型，目前只支持传入ROYALTY（普通分账类型）。
@@ -3035,8 +3502,20 @@ pub struct RoyaltyInfo {
     /// Wire name `royalty_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub royalty_type: ::std::option::Option<RoyaltyType>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for RoyaltyInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "royalty_detail_infos", &self.royalty_detail_infos)?;
+        w::optional_entry(&mut m, "royalty_type", &self.royalty_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl RoyaltyInfo {
@@ -3070,13 +3549,8 @@ impl RoyaltyInfo {
 /// 结算详情信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.SettleDetailInfo
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SettleDetailInfo {
@@ -3085,7 +3559,6 @@ pub struct SettleDetailInfo {
     /// Wire name `actual_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actual_amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 结算的金额，单位为元。在创建订单和支付接口时必须和交易金额相同。在结算确认接口时必须等于交易金额减去已退款金额。直付通账期模式下，如使用部分结算能力、传递了actual_amount字段，则忽略本字段的校验、可不传。
     ///
@@ -3094,7 +3567,6 @@ pub struct SettleDetailInfo {
     /// Note: Maximum length from a third-party transcription of Alipay's table. That table marks it 必选, but the SDK's description lets it be omitted when actual_amount is given, so it is optional here. The Java SDK types it String; an amount in yuan.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 结算主体标识。当结算主体类型为SecondMerchant时，为二级商户的SecondMerchantID；当结算主体类型为Store时，为门店的外标。
     ///
@@ -3103,7 +3575,6 @@ pub struct SettleDetailInfo {
     /// Note: Required flag unknown; maximum length from a third-party transcription of Alipay's table.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_entity_id: ::std::option::Option<::std::string::String>,
     /// 结算主体类型。
     ///
@@ -3112,7 +3583,6 @@ pub struct SettleDetailInfo {
     /// Note: Required flag unknown; maximum length from a third-party transcription of Alipay's table, which names SecondMerchant and Store, as does settle_entity_id's description.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_entity_type: ::std::option::Option<::std::string::String>,
     /// 结算汇总维度，按照这个维度汇总成批次结算，由商户指定。
     ///
@@ -3123,7 +3593,6 @@ pub struct SettleDetailInfo {
     /// Note: Required flag unknown; maximum length from a third-party transcription of Alipay's table.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summary_dimension: ::std::option::Option<::std::string::String>,
     /// 结算收款方。当结算收款方类型是cardAliasNo时，本参数为用户在支付宝绑定的卡编号；结算收款方类型是userId时，本参数为用户的支付宝账号对应的支付宝唯一用户号，以2088开头的纯16位数字；当结算收款方类型是loginName时，本参数为用户的支付宝登录号；当结算收款方类型是defaultSettle时，本参数不能传值，保持为空。
     ///
@@ -3132,7 +3601,6 @@ pub struct SettleDetailInfo {
     /// Note: Maximum length from a third-party transcription of Alipay's table. That table marks it 必选, but the SDK's description says it stays empty for defaultSettle, so it is optional here.
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in: ::std::option::Option<::std::string::String>,
     /// 结算收款方的账户类型。
     ///
@@ -3142,6 +3610,24 @@ pub struct SettleDetailInfo {
     ///
     /// Source: required, max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
     pub trans_in_type: ::std::string::String,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for SettleDetailInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "actual_amount", &self.actual_amount)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "settle_entity_id", &self.settle_entity_id)?;
+        w::optional_entry(&mut m, "settle_entity_type", &self.settle_entity_type)?;
+        w::optional_entry(&mut m, "summary_dimension", &self.summary_dimension)?;
+        w::optional_entry(&mut m, "trans_in", &self.trans_in)?;
+        w::entry(&mut m, "trans_in_type", &self.trans_in_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl SettleDetailInfo {
@@ -3210,13 +3696,8 @@ impl SettleDetailInfo {
 /// 描述结算信息，json格式。
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.SettleInfo
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SettleInfo {
@@ -3235,8 +3716,20 @@ pub struct SettleInfo {
     /// Note: Required flag unknown (no source gives it).
     ///
     /// Source: max_length: github.com/TheNorthMemory/easyalipay, docs/Payment.md, the alipay.trade.create table (a third-party transcription of Alipay's request tables)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settle_period_time: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for SettleInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "settle_detail_infos", &self.settle_detail_infos)?;
+        w::optional_entry(&mut m, "settle_period_time", &self.settle_period_time)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl SettleInfo {
@@ -3261,14 +3754,8 @@ impl SettleInfo {
 /// 签名原始信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.SignData
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SignData {
@@ -3277,43 +3764,54 @@ pub struct SignData {
     /// Wire name `ori_app_id`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_app_id: ::std::option::Option<::std::string::String>,
     /// 编码类型（大小写敏感）
     ///
     /// Wire name `ori_char_set`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_char_set: ::std::option::Option<::std::string::String>,
     /// ori_out_biz_no_001
     ///
     /// Wire name `ori_out_biz_no`, type `string`, optional.
     ///
     /// Note: Required flag not published. The Javadoc's description is literally ori_out_biz_no_001 (apparently an example value put in the description column).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_out_biz_no: ::std::option::Option<::std::string::String>,
     /// 签名密文
     ///
     /// Wire name `ori_sign`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_sign: ::std::option::Option<::std::string::String>,
     /// 签名算法（大小写敏感）
     ///
     /// Wire name `ori_sign_type`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_sign_type: ::std::option::Option<::std::string::String>,
     /// 商户支付宝账号id
     ///
     /// Wire name `partner_id`, type `string`, optional.
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "fund")]
+impl ::alipay_runtime::__private::serde::Serialize for SignData {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "ori_app_id", &self.ori_app_id)?;
+        w::optional_entry(&mut m, "ori_char_set", &self.ori_char_set)?;
+        w::optional_entry(&mut m, "ori_out_biz_no", &self.ori_out_biz_no)?;
+        w::optional_entry(&mut m, "ori_sign", &self.ori_sign)?;
+        w::optional_entry(&mut m, "ori_sign_type", &self.ori_sign_type)?;
+        w::optional_entry(&mut m, "partner_id", &self.partner_id)?;
+        m.end()
+    }
 }
 #[cfg(feature = "fund")]
 impl SignData {
@@ -3387,14 +3885,8 @@ impl SignData {
 /// 在sdk支付并签约中，传入签约相关的商户参数。
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.SignMerchantParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SignMerchantParams {
@@ -3403,29 +3895,48 @@ pub struct SignMerchantParams {
     /// Wire name `sub_merchant_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant_id: ::std::option::Option<::std::string::String>,
     /// 子商户的商户名称
     ///
     /// Wire name `sub_merchant_name`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant_name: ::std::option::Option<::std::string::String>,
     /// 子商户的服务描述
     ///
     /// Wire name `sub_merchant_service_description`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant_service_description: ::std::option::Option<::std::string::String>,
     /// 子商户的服务名称
     ///
     /// Wire name `sub_merchant_service_name`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant_service_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for SignMerchantParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "sub_merchant_id", &self.sub_merchant_id)?;
+        w::optional_entry(&mut m, "sub_merchant_name", &self.sub_merchant_name)?;
+        w::optional_entry(
+            &mut m,
+            "sub_merchant_service_description",
+            &self.sub_merchant_service_description,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "sub_merchant_service_name",
+            &self.sub_merchant_service_name,
+        )?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl SignMerchantParams {
@@ -3481,14 +3992,8 @@ impl SignMerchantParams {
 /// 签约参数。用于sdk支付并签约中传入签约信息。
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.SignParams
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SignParams {
@@ -3497,63 +4002,54 @@ pub struct SignParams {
     /// Wire name `access_params`, type `AccessParams`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_params: ::std::option::Option<AccessParams>,
     /// 是否允许花芝GO降级成原代扣（即销售方案指定的代扣产品），在花芝GO场景下才会使用该值。取值：true-允许降级，false-不允许降级。默认为true。
     ///
     /// Wire name `allow_huazhi_degrade`, type `boolean`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_huazhi_degrade: ::std::option::Option<bool>,
     /// 设置签约请求的有效时间，单位为秒。如传入600，商户发起签约请求到用户进入支付宝签约页面的时间差不能超过10分钟。
     ///
     /// Wire name `effect_time`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String although the value is a number of seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effect_time: ::std::option::Option<::std::string::String>,
     /// 商户签约号，代扣协议中标示用户的唯一签约号（确保在商户系统中唯一）。 格式规则：支持大写小写字母和数字，最长32位。 商户系统按需传入，如果同一用户在同一产品码、同一签约场景下，签订了多份代扣协议，那么需要指定并传入该值。
     ///
     /// Wire name `external_agreement_no`, type `string`, optional, max length 32.
     ///
     /// Note: Required flag unknown (no source gives it). max_length from the description (最长32位).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_agreement_no: ::std::option::Option<::std::string::String>,
     /// 用户在商户网站的登录账号，用于在签约页面展示，如果为空，则不展示
     ///
     /// Wire name `external_logon_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_logon_id: ::std::option::Option<::std::string::String>,
     /// 周期管控规则参数period_rule_params，在签约周期扣款产品（如CYCLE_PAY_AUTH_P）时必传，在签约其他产品时无需传入。 周期扣款产品，会按照这里传入的参数提示用户，并对发起扣款的时间、金额、次数等做相应限制。
     ///
     /// Wire name `period_rule_params`, type `PeriodRuleParams`, optional.
     ///
     /// Note: Required flag unknown as a field flag; the description says 签约周期扣款产品时必传.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period_rule_params: ::std::option::Option<PeriodRuleParams>,
     /// 个人签约产品码，商户和支付宝签约时确定。
     ///
     /// Wire name `personal_product_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub personal_product_code: ::std::option::Option<::std::string::String>,
     /// 商家和支付宝签约的产品码。 商家扣款产品传入固定值：GENERAL_WITHHOLDING
     ///
     /// Wire name `product_code`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). GENERAL_WITHHOLDING is named for 商家扣款 only, so no closed list of values is declared.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// 商户指定优先渠道扣款参数
     ///
     /// Wire name `recommend_sort_channel_params`, type `OpenApiSpecifiedChannelParamsPojo[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recommend_sort_channel_params: ::std::option::Option<
         ::std::vec::Vec<OpenApiSpecifiedChannelParamsPojo>,
     >,
@@ -3562,22 +4058,46 @@ pub struct SignParams {
     /// Wire name `sign_notify_url`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_notify_url: ::std::option::Option<::std::string::String>,
     /// 协议签约场景，商户和支付宝签约时确定，商户可咨询技术支持。
     ///
     /// Wire name `sign_scene`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_scene: ::std::option::Option<::std::string::String>,
     /// 此参数用于传递子商户信息，无特殊需求时不用关注。目前商户代扣、海外代扣、淘旅行信用住产品支持传入该参数（在销售方案中“是否允许自定义子商户信息”需要选是）。
     ///
     /// Wire name `sub_merchant`, type `SignMerchantParams`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_merchant: ::std::option::Option<SignMerchantParams>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for SignParams {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "access_params", &self.access_params)?;
+        w::optional_entry(&mut m, "allow_huazhi_degrade", &self.allow_huazhi_degrade)?;
+        w::optional_entry(&mut m, "effect_time", &self.effect_time)?;
+        w::optional_entry(&mut m, "external_agreement_no", &self.external_agreement_no)?;
+        w::optional_entry(&mut m, "external_logon_id", &self.external_logon_id)?;
+        w::optional_entry(&mut m, "period_rule_params", &self.period_rule_params)?;
+        w::optional_entry(&mut m, "personal_product_code", &self.personal_product_code)?;
+        w::optional_entry(&mut m, "product_code", &self.product_code)?;
+        w::optional_entry(
+            &mut m,
+            "recommend_sort_channel_params",
+            &self.recommend_sort_channel_params,
+        )?;
+        w::optional_entry(&mut m, "sign_notify_url", &self.sign_notify_url)?;
+        w::optional_entry(&mut m, "sign_scene", &self.sign_scene)?;
+        w::optional_entry(&mut m, "sub_merchant", &self.sub_merchant)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl SignParams {
@@ -3699,15 +4219,7 @@ impl SignParams {
 /// 分渠道计费信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.SubFee
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubFee {
     /// 实收费用
@@ -3715,35 +4227,59 @@ pub struct SubFee {
     /// Wire name `charge_fee`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 原始费用
     ///
     /// Wire name `original_charge_fee`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub original_charge_fee: ::std::option::Option<::alipay_runtime::Money>,
     /// 签约费率
     ///
     /// Wire name `switch_fee_rate`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). A rate, not an amount, so it stays a string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_fee_rate: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for SubFee {
+    const NAME: &'static str = "SubFee";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "charge_fee" => w::read(&mut self.charge_fee, key, map),
+            "original_charge_fee" => w::read(&mut self.original_charge_fee, key, map),
+            "switch_fee_rate" => w::read(&mut self.switch_fee_rate, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(SubFee);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for SubFee {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "charge_fee", &self.charge_fee)?;
+        w::optional_entry(&mut m, "original_charge_fee", &self.original_charge_fee)?;
+        w::optional_entry(&mut m, "switch_fee_rate", &self.switch_fee_rate)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 二级商户信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.SubMerchant
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SubMerchant {
@@ -3754,7 +4290,6 @@ pub struct SubMerchant {
     /// Wire name `merchant_id`, type `string`, optional.
     ///
     /// Note: Required in the 直付通 and 机构间连 scenarios only, a condition no rule can express, so written as optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_id: ::std::option::Option<::std::string::String>,
     /// 二级商户编号类型。
     /// 枚举值：
@@ -3764,8 +4299,20 @@ pub struct SubMerchant {
     /// Wire name `merchant_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_type: ::std::option::Option<MerchantType>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for SubMerchant {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "merchant_id", &self.merchant_id)?;
+        w::optional_entry(&mut m, "merchant_type", &self.merchant_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl SubMerchant {
@@ -3799,15 +4346,7 @@ impl SubMerchant {
 /// 交易支付的渠道属性
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.TradeFundBill; examples: the fund_bill_list examples of Alipay's trade API tables as third-party SDKs copy them (not confirmed on an Alipay page)
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradeFundBill {
     /// 该支付工具类型所使用的金额
@@ -3817,7 +4356,6 @@ pub struct TradeFundBill {
     /// Example: `10`
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 银行卡支付时的银行代码
     ///
@@ -3826,7 +4364,6 @@ pub struct TradeFundBill {
     /// Example: `CEB`
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bank_code: ::std::option::Option<::std::string::String>,
     /// 交易使用的资金渠道，详见 \<a href="<https://doc.open.alipay.com/doc2/detail?treeId=26&articleId=103259&docType=1>"\>支付渠道列表\</a\>
     ///
@@ -3835,7 +4372,6 @@ pub struct TradeFundBill {
     /// Example: `ALIPAYACCOUNT`
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_channel: ::std::option::Option<::std::string::String>,
     /// 渠道所使用的资金类型,目前只在资金渠道(fund_channel)是银行卡渠道(BANKCARD)的情况下才返回该信息
     ///
@@ -3844,7 +4380,6 @@ pub struct TradeFundBill {
     /// Example: `DEBIT_CARD`
     ///
     /// Note: Required flag unknown (no source gives it). Values and meanings from the Javadoc of older releases of com.alipay.api.domain.TradeFundBill (alipay-sdk-java), which end (DEBIT_CARD:借记卡,CREDIT_CARD:信用卡,MIXED_CARD:借贷合一卡); the 4.39.223.ALL Javadoc drops the list.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_type: ::std::option::Option<FundType>,
     /// 渠道实际付款金额
     ///
@@ -3853,22 +4388,50 @@ pub struct TradeFundBill {
     /// Example: `11.21`
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub real_amount: ::std::option::Option<::alipay_runtime::Money>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for TradeFundBill {
+    const NAME: &'static str = "TradeFundBill";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "amount" => w::read(&mut self.amount, key, map),
+            "bank_code" => w::read(&mut self.bank_code, key, map),
+            "fund_channel" => w::read(&mut self.fund_channel, key, map),
+            "fund_type" => w::read(&mut self.fund_type, key, map),
+            "real_amount" => w::read(&mut self.real_amount, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(TradeFundBill);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for TradeFundBill {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "bank_code", &self.bank_code)?;
+        w::optional_entry(&mut m, "fund_channel", &self.fund_channel)?;
+        w::optional_entry(&mut m, "fund_type", &self.fund_type)?;
+        w::optional_entry(&mut m, "real_amount", &self.real_amount)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 交易结算明细
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.TradeSettleDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradeSettleDetail {
     /// 实际操作金额，单位为元，两位小数。该参数的值为分账或补差或结算时传入
@@ -3876,21 +4439,18 @@ pub struct TradeSettleDetail {
     /// Wire name `amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 操作日期
     ///
     /// Wire name `operation_dt`, type `datetime`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it java.util.Date, sent as yyyy-MM-dd HH:mm:ss.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_dt: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 商户操作序列号。商户发起请求的外部请求号。
     ///
     /// Wire name `operation_serial_no`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_serial_no: ::std::option::Option<::std::string::String>,
     /// 结算操作类型。有以下几种类型：
     /// replenish(补差)、replenish_refund(退补差)、transfer(分账)、transfer_refund(退分账)、settle(结算)、settle_refund(退结算)、on_settle(待结算)。
@@ -3898,50 +4458,80 @@ pub struct TradeSettleDetail {
     /// Wire name `operation_type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_type: ::std::option::Option<OperationType>,
     /// 商户请求的转入账号
     ///
     /// Wire name `ori_trans_in`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_trans_in: ::std::option::Option<::std::string::String>,
     /// 商户请求的转出账号
     ///
     /// Wire name `ori_trans_out`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ori_trans_out: ::std::option::Option<::std::string::String>,
     /// 转入账号
     ///
     /// Wire name `trans_in`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_in: ::std::option::Option<::std::string::String>,
     /// 转出账号
     ///
     /// Wire name `trans_out`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trans_out: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for TradeSettleDetail {
+    const NAME: &'static str = "TradeSettleDetail";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "amount" => w::read(&mut self.amount, key, map),
+            "operation_dt" => w::read(&mut self.operation_dt, key, map),
+            "operation_serial_no" => w::read(&mut self.operation_serial_no, key, map),
+            "operation_type" => w::read(&mut self.operation_type, key, map),
+            "ori_trans_in" => w::read(&mut self.ori_trans_in, key, map),
+            "ori_trans_out" => w::read(&mut self.ori_trans_out, key, map),
+            "trans_in" => w::read(&mut self.trans_in, key, map),
+            "trans_out" => w::read(&mut self.trans_out, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(TradeSettleDetail);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for TradeSettleDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "operation_dt", &self.operation_dt)?;
+        w::optional_entry(&mut m, "operation_serial_no", &self.operation_serial_no)?;
+        w::optional_entry(&mut m, "operation_type", &self.operation_type)?;
+        w::optional_entry(&mut m, "ori_trans_in", &self.ori_trans_in)?;
+        w::optional_entry(&mut m, "ori_trans_out", &self.ori_trans_out)?;
+        w::optional_entry(&mut m, "trans_in", &self.trans_in)?;
+        w::optional_entry(&mut m, "trans_out", &self.trans_out)?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 /// 交易结算相关信息。包含分账、补差等信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.TradeSettleInfo
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TradeSettleInfo {
     /// 交易结算明细信息
@@ -3949,7 +4539,6 @@ pub struct TradeSettleInfo {
     /// Wire name `trade_settle_detail_list`, type `TradeSettleDetail[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_settle_detail_list: ::std::option::Option<
         ::std::vec::Vec<TradeSettleDetail>,
     >,
@@ -3958,21 +4547,57 @@ pub struct TradeSettleInfo {
     /// Wire name `trade_unsettled_amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_unsettled_amount: ::std::option::Option<::alipay_runtime::Money>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for TradeSettleInfo {
+    const NAME: &'static str = "TradeSettleInfo";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "trade_settle_detail_list" => {
+                w::read(&mut self.trade_settle_detail_list, key, map)
+            }
+            "trade_unsettled_amount" => {
+                w::read(&mut self.trade_unsettled_amount, key, map)
+            }
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(TradeSettleInfo);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for TradeSettleInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(
+            &mut m,
+            "trade_settle_detail_list",
+            &self.trade_settle_detail_list,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "trade_unsettled_amount",
+            &self.trade_unsettled_amount,
+        )?;
+        m.end()
+    }
 }
 #[cfg(feature = "fund")]
 /// 转账场景信息，包含转账场景信息类型和转账场景信息描述。
 ///
 /// Source: alipay-sdk-java-v3 3.1.89.ALL, com.alipay.v3.model.TransferSceneReportInfo; the description: the transfer_scene_report_infos field of com.alipay.v3.model.AlipayFundTransUniTransferModel
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct TransferSceneReportInfo {
@@ -3983,7 +4608,6 @@ pub struct TransferSceneReportInfo {
     /// Example: `8月家政服务报酬`
     ///
     /// Note: Required flag not published. Not in the v2 Java SDK release used elsewhere (alipay-sdk-java 4.39.223.ALL).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info_content: ::std::option::Option<::std::string::String>,
     /// 转账场景信息类型，即商户所属转账场景下的信息类型。此字段内容为固定值，需严格按照\<a href="<https://opendocs.alipay.com/open/0iaxid>"\>转账场景信息字段说明\</a\>传参。\<br\> 例如：transfer_scene_name为“佣金报酬”时，该值必须填写取值：佣金报酬说明\<br\> 注：信息类型不可重复填写，请严格按照示例传入
     ///
@@ -3992,8 +4616,20 @@ pub struct TransferSceneReportInfo {
     /// Example: `佣金报酬说明`
     ///
     /// Note: Required flag not published.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info_type: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "fund")]
+impl ::alipay_runtime::__private::serde::Serialize for TransferSceneReportInfo {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "info_content", &self.info_content)?;
+        w::optional_entry(&mut m, "info_type", &self.info_type)?;
+        m.end()
+    }
 }
 #[cfg(feature = "fund")]
 impl TransferSceneReportInfo {
@@ -4027,15 +4663,7 @@ impl TransferSceneReportInfo {
 /// 券明细信息
 ///
 /// Source: alipay-sdk-java 4.39.223.ALL, com.alipay.api.domain.VoucherDetail
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VoucherDetail {
     /// 券id
@@ -4043,63 +4671,54 @@ pub struct VoucherDetail {
     /// Wire name `id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// 券名称
     ///
     /// Wire name `name`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// 券类型
     ///
     /// Wire name `type`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// 券模板id
     ///
     /// Wire name `template_id`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template_id: ::std::option::Option<::std::string::String>,
     /// 优惠券备注信息
     ///
     /// Wire name `memo`, type `string`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memo: ::std::option::Option<::std::string::String>,
     /// 优惠券面额，它应该会等于商家出资加上其他出资方出资
     ///
     /// Wire name `amount`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 商家出资（特指发起交易的商家出资金额）
     ///
     /// Wire name `merchant_contribute`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 其他出资方出资金额，可能是支付宝，可能是品牌商，或者其他方，也可能是他们的一起出资
     ///
     /// Wire name `other_contribute`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub other_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 优惠券的其他出资方明细
     ///
     /// Wire name `other_contribute_detail`, type `ContributeDetail[]`, optional.
     ///
     /// Note: Required flag unknown (no source gives it).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub other_contribute_detail: ::std::option::Option<
         ::std::vec::Vec<ContributeDetail>,
     >,
@@ -4108,22 +4727,94 @@ pub struct VoucherDetail {
     /// Wire name `purchase_ant_contribute`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_ant_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 如果使用的这张券是用户购买的，则该字段代表用户在购买这张券时用户实际付款的金额
     ///
     /// Wire name `purchase_buyer_contribute`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_buyer_contribute: ::std::option::Option<::alipay_runtime::Money>,
     /// 如果使用的这张券是用户购买的，则该字段代表用户在购买这张券时商户优惠的金额
     ///
     /// Wire name `purchase_merchant_contribute`, type `price`, optional.
     ///
     /// Note: Required flag unknown (no source gives it). The Java SDK types it String; an amount in yuan.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_merchant_contribute: ::std::option::Option<::alipay_runtime::Money>,
+}
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::wire::Fields for VoucherDetail {
+    const NAME: &'static str = "VoucherDetail";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "id" => w::read(&mut self.id, key, map),
+            "name" => w::read(&mut self.name, key, map),
+            "type" => w::read(&mut self.r#type, key, map),
+            "template_id" => w::read(&mut self.template_id, key, map),
+            "memo" => w::read(&mut self.memo, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "merchant_contribute" => w::read(&mut self.merchant_contribute, key, map),
+            "other_contribute" => w::read(&mut self.other_contribute, key, map),
+            "other_contribute_detail" => {
+                w::read(&mut self.other_contribute_detail, key, map)
+            }
+            "purchase_ant_contribute" => {
+                w::read(&mut self.purchase_ant_contribute, key, map)
+            }
+            "purchase_buyer_contribute" => {
+                w::read(&mut self.purchase_buyer_contribute, key, map)
+            }
+            "purchase_merchant_contribute" => {
+                w::read(&mut self.purchase_merchant_contribute, key, map)
+            }
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "trade")]
+::alipay_runtime::__deserialize!(VoucherDetail);
+#[cfg(feature = "trade")]
+impl ::alipay_runtime::__private::serde::Serialize for VoucherDetail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "id", &self.id)?;
+        w::optional_entry(&mut m, "name", &self.name)?;
+        w::optional_entry(&mut m, "type", &self.r#type)?;
+        w::optional_entry(&mut m, "template_id", &self.template_id)?;
+        w::optional_entry(&mut m, "memo", &self.memo)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "merchant_contribute", &self.merchant_contribute)?;
+        w::optional_entry(&mut m, "other_contribute", &self.other_contribute)?;
+        w::optional_entry(
+            &mut m,
+            "other_contribute_detail",
+            &self.other_contribute_detail,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "purchase_ant_contribute",
+            &self.purchase_ant_contribute,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "purchase_buyer_contribute",
+            &self.purchase_buyer_contribute,
+        )?;
+        w::optional_entry(
+            &mut m,
+            "purchase_merchant_contribute",
+            &self.purchase_merchant_contribute,
+        )?;
+        m.end()
+    }
 }
 #[cfg(feature = "trade")]
 impl AccessParams {
@@ -5529,7 +6220,7 @@ impl TransferSceneReportInfo {
 /// NEAR_REAL_TIME_ASYNC: 准实时异步，受理成功之后，会准实时发起1次调度
 ///
 /// The allowed values of the `async_type` field of `types.PayParams`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum AsyncType {
     /// `NORMAL_ASYNC`: 普通异步，受理成功之后，会在交易关单之前通过一定的策略重试
@@ -5579,7 +6270,7 @@ impl ::std::convert::From<&str> for AsyncType {
 /// 枚举值，01 银联；02 网联；03 连通等
 ///
 /// The allowed values of the `bindclrissr_id` field of `types.BkAgentRespInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BindclrissrId {
     /// `01`: 银联
@@ -5633,7 +6324,7 @@ impl ::std::convert::From<&str> for BindclrissrId {
 /// 注： need_check_info=T或fix_buyer=T时该参数才有效，支付宝会比较买家在支付宝留存的证件类型与该参数传入的值是否匹配。
 ///
 /// The allowed values of the `cert_type` field of `types.ExtUserInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum CertType {
     /// `IDENTITY_CARD`: 身份证
@@ -5696,7 +6387,7 @@ impl ::std::convert::From<&str> for CertType {
 /// 3. QRCODEORSMS(扫码签约或者短信签约)
 ///
 /// The allowed values of the `channel` field of `types.AccessParams`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Channel {
     /// `ALIPAYAPP`: 钱包h5页面签约
@@ -5741,7 +6432,7 @@ impl ::std::convert::From<&str> for Channel {
 /// 收单手续费trade，花呗分期手续hbfq，其他手续费charge
 ///
 /// The allowed values of the `charge_type` field of `types.ChargeInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ChargeType {
     /// `trade`: 收单手续费
@@ -5786,7 +6477,7 @@ impl ::std::convert::From<&str> for ChargeType {
 /// 银行卡冲退状态。S-成功，F-失败，P-处理中。银行卡冲退失败，资金自动转入用户支付宝余额。
 ///
 /// The allowed values of the `dback_status` field of `types.DepositBackInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum DbackStatus {
     /// `S`: 成功
@@ -5835,7 +6526,7 @@ impl ::std::convert::From<&str> for DbackStatus {
 /// 默认为不校验。
 ///
 /// The allowed values of the `fix_buyer` field of `types.ExtUserInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FixBuyer {
     /// `T`: 需要强制校验
@@ -5875,7 +6566,7 @@ impl ::std::convert::From<&str> for FixBuyer {
 /// 渠道所使用的资金类型,目前只在资金渠道(fund_channel)是银行卡渠道(BANKCARD)的情况下才返回该信息
 ///
 /// The allowed values of the `fund_type` field of `types.TradeFundBill`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FundType {
     /// `DEBIT_CARD`: 借记卡
@@ -5920,7 +6611,7 @@ impl ::std::convert::From<&str> for FundType {
 /// 是否合约指定收费账号出资，值为"Y"或"N"
 ///
 /// The allowed values of the `is_rating_on_switch` field of `types.ChargeInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum IsRatingOnSwitch {
     /// `Y`: 是
@@ -5960,7 +6651,7 @@ impl ::std::convert::From<&str> for IsRatingOnSwitch {
 /// 是否收款账号出资，值为"Y"或"N"
 ///
 /// The allowed values of the `is_rating_on_trade_receiver` field of `types.ChargeInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum IsRatingOnTradeReceiver {
     /// `Y`: 是
@@ -6003,7 +6694,7 @@ impl ::std::convert::From<&str> for IsRatingOnTradeReceiver {
 /// 目前仅支持alipay，默认可以不传。
 ///
 /// The allowed values of the `merchant_type` field of `types.SubMerchant`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum MerchantType {
     /// `alipay`: 支付宝分配的间联商户编号
@@ -6042,7 +6733,7 @@ impl ::std::convert::From<&str> for MerchantType {
 /// 默认为不校验。
 ///
 /// The allowed values of the `need_check_info` field of `types.ExtUserInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum NeedCheckInfo {
     /// `T`: 需要强制校验
@@ -6083,7 +6774,7 @@ impl ::std::convert::From<&str> for NeedCheckInfo {
 /// replenish(补差)、replenish_refund(退补差)、transfer(分账)、transfer_refund(退分账)、settle(结算)、settle_refund(退结算)、on_settle(待结算)。
 ///
 /// The allowed values of the `operation_type` field of `types.TradeSettleDetail`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum OperationType {
     /// `replenish`: 补差
@@ -6151,7 +6842,7 @@ impl ::std::convert::From<&str> for OperationType {
 /// 自然月是指，不论这个月有多少天，周期都计算到月份中的同一日期。例如1月3日到2月3日为一个自然月，1月3日到4月3日为三个自然月。注意周期类型使用MONTH的时候，计划扣款时间execute_time不允许传28日之后的日期（可以传28日），以此避免有些月份可能不存在对应日期的情况。
 ///
 /// The allowed values of the `period_type` field of `types.PeriodRuleParams`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum PeriodType {
     /// `DAY`: 扣款周期按天计
@@ -6194,7 +6885,7 @@ impl ::std::convert::From<&str> for PeriodType {
 /// 默认优先解冻资金资产
 ///
 /// The allowed values of the `priority_unfreeze_asset` field of `types.BusinessParams`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum PriorityUnfreezeAsset {
     /// `CREDIT_ASSET`: 信用资产
@@ -6237,7 +6928,7 @@ impl ::std::convert::From<&str> for PriorityUnfreezeAsset {
 /// ● RETY: 重试，支付请求在超时关单前，会按照策略重试
 ///
 /// The allowed values of the `retry_type` field of `types.PayParams`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RetryType {
     /// `NONE_AND_CLOSETRADE`: 不重试，支付请求只会被执行1次，执行完成后如果交易未成功，会关闭交易
@@ -6297,7 +6988,7 @@ impl ::std::convert::From<&str> for RetryType {
 /// 是否进行资金冻结，用于后续分账，true表示资金冻结，false或不传表示资金不冻结
 ///
 /// The allowed values of the `royalty_freeze` field of `types.ExtendParams`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RoyaltyFreeze {
     /// `true`: 资金冻结
@@ -6338,7 +7029,7 @@ impl ::std::convert::From<&str> for RoyaltyFreeze {
 /// 卖家的分账类型，目前只支持传入ROYALTY（普通分账类型）。
 ///
 /// The allowed values of the `royalty_type` field of `types.RoyaltyInfo`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RoyaltyType {
     /// `ROYALTY`: 普通分账类型
@@ -6375,7 +7066,7 @@ impl ::std::convert::From<&str> for RoyaltyType {
 /// 默认值为userId。
 ///
 /// The allowed values of the `trans_out_type` field of `types.RoyaltyDetailInfos`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TransOutType {
     /// `userId`: 支付宝账号对应的支付宝唯一用户号

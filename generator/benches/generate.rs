@@ -5,43 +5,15 @@
 //!
 //! Run: `cargo bench -p alipay-codegen --bench generate`
 
-use std::path::Path;
+#[path = "support/synthetic.rs"]
+mod support;
 
 use alipay_codegen::load::{self, Source};
 use alipay_codegen::{check, emit};
+use support::{real, synthetic};
 
 fn main() {
     divan::main();
-}
-
-fn real() -> Vec<Source> {
-    load::read_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")).unwrap()
-}
-
-/// `n` methods: copies of the real ones, each renamed `<method><i>`.
-fn synthetic(n: usize) -> Vec<Source> {
-    let real = real();
-    let (common, methods): (Vec<_>, Vec<_>) =
-        real.into_iter().partition(|s| s.relative == "common.yaml");
-    let mut out = common;
-    for i in 0..n {
-        let template = &methods[i % methods.len()];
-        let method = template
-            .relative
-            .trim_start_matches("methods/")
-            .trim_end_matches(".yaml");
-        let renamed = format!("{method}{i}");
-        let text = template
-            .text
-            .replace(method, &renamed)
-            .replace(&method.replace('.', "_"), &renamed.replace('.', "_"));
-        out.push(Source {
-            relative: format!("methods/{renamed}.yaml"),
-            display: format!("synthetic/{renamed}.yaml"),
-            text,
-        });
-    }
-    out
 }
 
 fn corpus(name: &str) -> Vec<Source> {

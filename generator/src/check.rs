@@ -345,6 +345,14 @@ impl Checker {
                 Diagnostic::at(file, "method", format!("`{}` is not a valid method name", spec.method))
                     .help("method names are lower-case ASCII segments joined by dots, e.g. `alipay.trade.refund`"),
             );
+        } else {
+            let feature = crate::features::method_feature(&spec.method);
+            if crate::features::RESERVED.contains(&feature.as_str()) {
+                self.error(
+                    Diagnostic::at(file, "method", format!("`{}` would belong to the Cargo feature `{feature}`, a name the generated crate already uses", spec.method))
+                        .help(format!("a method's feature is named after its product segment (see `alipay-codegen`'s features module); the names {} are taken, so this method cannot be generated under that name: report it as a generator limitation", crate::features::RESERVED.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "))),
+                );
+            }
         }
         for (i, fact) in spec.unconfirmed.iter().enumerate() {
             let key = fact.key();

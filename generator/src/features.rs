@@ -15,6 +15,14 @@ use quote::quote;
 
 use crate::ir::{Api, Field, Method, Type};
 
+/// The feature that adds the serde impls of the opposite direction
+/// (requests `Deserialize`, responses `Serialize`) and the `for_each_method`
+/// registry, which needs them: see [`Reverse`](crate::emit::Reverse).
+pub const REVERSE_FEATURE: &str = "full-serde";
+
+/// Feature names a product may not take: Cargo's own, and the crate's.
+pub const RESERVED: &[&str] = &["default", REVERSE_FEATURE];
+
 /// Marks a shared type that no method uses: emitted without a gate, so the
 /// crate keeps it whatever features are enabled.
 const UNGATED: &str = "";
@@ -154,6 +162,11 @@ pub fn manifest_section(api: &Api) -> String {
     s.push_str("\n[features]\n");
     let quoted: Vec<String> = all.iter().map(|f| format!("{f:?}")).collect();
     s.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+    s.push_str(&format!(
+        "# Requests also implement Deserialize and responses Serialize, and the crate has\n\
+         # `for_each_method`: for gateways, test doubles and fixtures; a client needs none of it.\n\
+         {REVERSE_FEATURE} = []\n"
+    ));
     for f in &all {
         let methods: Vec<&str> = api
             .methods

@@ -184,6 +184,24 @@ fn malformed_method_name() {
 }
 
 #[test]
+fn method_whose_feature_name_is_taken() {
+    for (name, feature) in [
+        ("alipay.default.query", "default"),
+        ("full.serde.query", "full-serde"),
+    ] {
+        let err = one(name, method(name, OK_FIELD));
+        assert_contains(
+            &err,
+            &[
+                &format!("`{name}` would belong to the Cargo feature `{feature}`"),
+                &format!("methods/{name}.yaml: method"),
+                "are taken",
+            ],
+        );
+    }
+}
+
+#[test]
 fn method_name_must_match_the_file_name() {
     let err = one("alipay.a.b", method("alipay.a.c", OK_FIELD));
     assert_contains(

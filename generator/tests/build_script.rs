@@ -239,3 +239,40 @@ fn a_selection_gets_only_the_shared_types_its_methods_use() {
         "a build script's file has no feature gates: its selection is the gate"
     );
 }
+
+#[test]
+fn the_reverse_serde_impls_and_the_registry_come_only_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = |full: bool| {
+        let report = Builder::new()
+            .methods(["alipay.fund.trans.refund"])
+            .out_dir(dir.path())
+            .file_name(format!("full_{full}.rs"))
+            .emit_rerun_if_changed(false)
+            .full_serde(full)
+            .generate()
+            .unwrap();
+        // One line per item whatever the formatter's line breaks.
+        fs::read_to_string(report.path)
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let lean = build(false);
+    let full = build(true);
+    // A client's file: requests serialize, responses deserialize, nothing more.
+    assert!(lean.contains(
+        "impl ::alipay_runtime::__private::serde::Serialize for AlipayFundTransRefundRequest"
+    ));
+    assert!(lean.contains("::alipay_runtime::__deserialize!(AlipayFundTransRefundResponse);"));
+    assert!(!lean.contains("derive(::alipay_runtime::__private::serde::Deserialize)"));
+    assert!(!lean.contains("Serialize for AlipayFundTransRefundResponse"));
+    assert!(!lean.contains("pub fn for_each_method"));
+    // With full_serde: both directions and the registry, never behind a
+    // feature the including crate does not have.
+    assert!(full.contains("derive(::alipay_runtime::__private::serde::Deserialize)"));
+    assert!(full.contains("Serialize for AlipayFundTransRefundResponse"));
+    assert!(full.contains("pub fn for_each_method"));
+    assert!(!full.contains("cfg_attr(feature") && !full.contains("cfg(feature"));
+}

@@ -59,6 +59,34 @@ macro_rules! __open_enum {
             }
         }
 
+        // Clone, equality and hashing go through the wire value: derived,
+        // each would be a `match` over every variant, in every enum, which
+        // at Alipay's scale is a large share of the crate's compile time
+        // (BENCHMARKS.md, issue 13). A listed value never arrives as
+        // `Unknown`, so comparing wire values is comparing variants.
+        impl ::std::clone::Clone for $name {
+            fn clone(&self) -> Self {
+                match self {
+                    $name::Unknown(value) => $name::Unknown(value.clone()),
+                    listed => Self::from(listed.as_str()),
+                }
+            }
+        }
+
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::std::cmp::Eq for $name {}
+
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
+            }
+        }
+
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
                 Self::from(value.as_str())
@@ -157,12 +185,28 @@ macro_rules! __response {
     };
 }
 
+/// `Deserialize` for a generated struct that implements
+/// [`wire::Fields`](crate::wire::Fields).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __deserialize {
+    ($name:ident) => {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::__private::wire::deserialize(d)
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{ErrorCode, UnknownValue};
 
     // A hand-written instance of what the generator emits.
-    #[derive(Clone, Debug, PartialEq, Eq)]
+    #[derive(Debug)]
     enum Code {
         SystemError,
         Invalid,
@@ -226,6 +270,30 @@ mod tests {
         assert!(!ErrorCode::is_listed(&new) && ErrorCode::is_listed(&Code::Invalid));
         assert_eq!(format!("{new:?}"), r#"Unknown("NEW")"#);
         assert_eq!(Code::from(String::from("INVALID")), Code::Invalid);
+    }
+
+    #[test]
+    fn clone_equality_and_hash_follow_the_variant() {
+        use std::collections::HashSet;
+        let all = [
+            Code::SystemError,
+            Code::Invalid,
+            Code::Bare,
+            Code::from_code("NEW"),
+            Code::from_code("OTHER"),
+        ];
+        for (i, a) in all.iter().enumerate() {
+            let copy = a.clone();
+            assert_eq!(&copy, a);
+            assert_eq!(format!("{copy:?}"), format!("{a:?}"));
+            for (j, b) in all.iter().enumerate() {
+                assert_eq!(a == b, i == j, "{a:?} == {b:?}");
+            }
+        }
+        assert!(matches!(Code::Invalid.clone(), Code::Invalid));
+        let set: HashSet<Code> = all.iter().cloned().chain(all.iter().cloned()).collect();
+        assert_eq!(set.len(), all.len());
+        assert!(set.contains(&Code::from_code("NEW")));
     }
 
     #[test]

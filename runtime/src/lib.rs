@@ -58,6 +58,8 @@ pub mod transport;
 mod unknown;
 #[doc(hidden)]
 pub mod validate;
+#[doc(hidden)]
+pub mod wire;
 
 pub use api::{
     AlipayRequest, AlipayResponse, Echo, ErrorCode, MethodVisitor, PageCall, Rule, SdkCall,
@@ -76,6 +78,7 @@ pub use error::{Error, Outcome, outcome};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::generated_support::Listed;
+    pub use crate::wire;
     pub use serde;
 }
 

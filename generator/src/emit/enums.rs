@@ -176,7 +176,7 @@ pub fn emit(e: &OpenEnum) -> TokenStream {
     );
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[derive(Debug)]
         #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #variants, )*

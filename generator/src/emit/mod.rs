@@ -7,6 +7,8 @@
 mod docs;
 mod enums;
 mod object;
+
+pub use object::Reverse;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -42,7 +44,7 @@ pub fn render(api: &Api) -> BTreeMap<String, String> {
     for m in &api.methods {
         files.insert(
             format!("src/{}.rs", m.rust.module),
-            file(&m.file, || method(api, m)),
+            file(&m.file, || method(api, m, Reverse::Feature)),
         );
     }
     files
@@ -99,6 +101,7 @@ fn lib(api: &Api) -> TokenStream {
         quote! { #cfg #name }
     });
     let registry = for_each_method(api, "crate", true);
+    let reverse = features::REVERSE_FEATURE;
     quote! {
         #doc
 
@@ -115,6 +118,7 @@ fn lib(api: &Api) -> TokenStream {
         /// Every method name in this crate, sorted.
         pub const METHODS: &[&str] = &[#(#names),*];
 
+        #[cfg(feature = #reverse)]
         #registry
     }
 }
@@ -346,10 +350,10 @@ fn types(api: &Api, usage: Option<&Usage>) -> TokenStream {
         .iter()
         .filter(|t| t.validated)
         .map(|t| features::gate(&type_cfg(&t.name), validate::emit(t, &[], &values)));
-    let structs = api
-        .types
-        .iter()
-        .map(|t| features::gate(&type_cfg(&t.name), object::emit(t, &[], &[], Home::Types)));
+    let structs = api.types.iter().map(|t| {
+        let emitted = object::emit(t, &[], &[], Home::Types, Reverse::Derive);
+        features::gate(&type_cfg(&t.name), emitted)
+    });
     let enums = api.enums.iter().map(|e| {
         let cfg = usage
             .and_then(|u| u.enums.get(&e.rust_name))
@@ -365,7 +369,7 @@ fn types(api: &Api, usage: Option<&Usage>) -> TokenStream {
     }
 }
 
-fn method(api: &Api, m: &Method) -> TokenStream {
+fn method(api: &Api, m: &Method, reverse: Reverse) -> TokenStream {
     let mut doc = vec![
         format!("`{}`: {}", m.name, docs::prose(&m.title).join(" ")),
         String::new(),
@@ -412,12 +416,13 @@ fn method(api: &Api, m: &Method) -> TokenStream {
     let response_name = ident(&m.response.rust_name);
     let error_name = ident(&m.rust.error_code);
 
-    let request = object::emit(&m.request, &[], &request_docs(m), Home::Method);
+    let request = object::emit(&m.request, &[], &request_docs(m), Home::Method, reverse);
     let response = object::emit(
         &m.response,
         &api.common.response_fields,
         &response_docs(m),
         Home::Method,
+        reverse,
     );
     let mut error_doc = vec![format!(
         "The business error codes of `{}`: the `sub_code` of a `40004 Business Failed` response.",
@@ -431,7 +436,7 @@ fn method(api: &Api, m: &Method) -> TokenStream {
     let local_types = m
         .types
         .iter()
-        .map(|t| object::emit(t, &[], &[], Home::Method));
+        .map(|t| object::emit(t, &[], &[], Home::Method, reverse));
     let values = |name: &str| allowed_values(&m.enums, name);
     let request_validator = validate::emit(&m.request, &m.rules, &values);
     let local_validators: Vec<_> = m
@@ -576,8 +581,10 @@ fn examples_doc(m: &Method, kind: ExampleKind, doc: &mut Vec<String>) {
 
 /// Renders everything into one file of inline modules, for a build script's
 /// `OUT_DIR` and `include!`: no crate-level attributes and no `mod x;` that
-/// would make the compiler look for files next to the includer.
-pub fn render_single(api: &Api) -> String {
+/// would make the compiler look for files next to the includer. With
+/// [`Reverse::Omit`] the file has no `for_each_method`, which needs the
+/// reverse impls.
+pub fn render_single(api: &Api, reverse: Reverse) -> String {
     let body = || {
         let common = common(&api.common);
         let types = (!api.types.is_empty() || !api.enums.is_empty()).then(|| {
@@ -586,11 +593,11 @@ pub fn render_single(api: &Api) -> String {
         });
         let mods = api.methods.iter().map(|m| {
             let module = format_ident!("{}", m.rust.module);
-            let t = method(api, m);
+            let t = method(api, m, reverse);
             quote! { pub mod #module { #t } }
         });
         let names = api.methods.iter().map(|m| &m.name);
-        let registry = for_each_method(api, "file", false);
+        let registry = (reverse != Reverse::Omit).then(|| for_each_method(api, "file", false));
         quote! {
             pub mod common { #common }
             #types

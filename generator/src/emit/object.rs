@@ -13,6 +13,21 @@ use crate::ir::{Direction, Field, ObjectType, Type};
 use crate::naming::ident;
 use crate::spec::Required;
 
+/// Whether a struct also gets the serde impl of the opposite direction
+/// (`Deserialize` for a request, `Serialize` for a response). A client needs
+/// neither; a gateway, a test double or recorded fixtures need both. They
+/// cost about a quarter of the crate's compile time (BENCHMARKS.md, issue
+/// 13), so the crate puts them behind a feature.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reverse {
+    /// Leave them out.
+    Omit,
+    /// Derive them.
+    Derive,
+    /// Derive them when the crate's [`REVERSE_FEATURE`](crate::features::REVERSE_FEATURE) is on.
+    Feature,
+}
+
 /// Where the struct is emitted, which decides how shared types are reached.
 #[derive(Clone, Copy)]
 pub enum Home {
@@ -64,43 +79,132 @@ fn is_plain(f: &Field, direction: Direction) -> bool {
     direction == Direction::Request && f.required == Required::Yes
 }
 
-/// `#[serde(rename = "...")]` when the Rust name differs from the wire name.
-fn rename(f: &Field) -> TokenStream {
+/// `serde(rename = "...")` when the Rust name differs from the wire name,
+/// for the derived `Deserialize` of a request (under `cfg_attr` when gated).
+fn rename(f: &Field, gate: &Gate) -> TokenStream {
     let rust = f.rust_name.trim_start_matches("r#");
     if rust == f.name {
         quote! {}
     } else {
         let wire = &f.name;
-        quote! { #[serde(rename = #wire)] }
+        gate.attr(quote! { serde(rename = #wire) })
+    }
+}
+
+/// Whether (and under which `cfg`) the derived `Deserialize` of a request is
+/// emitted: its `serde` attributes follow it.
+enum Gate {
+    Never,
+    Always,
+    Feature(&'static str),
+}
+
+impl Gate {
+    fn of(reverse: Reverse) -> Gate {
+        match reverse {
+            Reverse::Omit => Gate::Never,
+            Reverse::Derive => Gate::Always,
+            Reverse::Feature => Gate::Feature(crate::features::REVERSE_FEATURE),
+        }
+    }
+
+    /// `#[attr]`, `#[cfg_attr(feature = "…", attr)]` or nothing.
+    fn attr(&self, attr: TokenStream) -> TokenStream {
+        match self {
+            Gate::Never => quote! {},
+            Gate::Always => quote! { #[#attr] },
+            Gate::Feature(f) => quote! { #[cfg_attr(feature = #f, #attr)] },
+        }
+    }
+
+    /// `#[cfg(feature = "…")]` on an item, or nothing; `None` for never.
+    fn item(&self) -> Option<TokenStream> {
+        match self {
+            Gate::Never => None,
+            Gate::Always => Some(quote! {}),
+            Gate::Feature(f) => Some(quote! { #[cfg(feature = #f)] }),
+        }
     }
 }
 
 /// The struct field declarations, `common` first (response only).
-fn field_decls(fields: &[&Field], direction: Direction, home: Home) -> Vec<TokenStream> {
+fn field_decls(fields: &[&Field], direction: Direction, home: Home, de: &Gate) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
             let doc = docs::outer(&docs::field(f));
             let name = ident(&f.rust_name);
             let ty = field_type(f, home);
-            let rename = rename(f);
+            let rename = match direction {
+                Direction::Request => rename(f, de),
+                Direction::Response => quote! {},
+            };
             if is_plain(f, direction) {
                 quote! { #doc #rename pub #name: #ty, }
             } else {
-                quote! {
-                    #doc
-                    #rename
-                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-                    pub #name: ::std::option::Option<#ty>,
-                }
+                quote! { #doc #rename pub #name: ::std::option::Option<#ty>, }
             }
         })
         .collect()
 }
 
-/// The struct and its inherent impl. `common` holds fields every instance
-/// carries before its own (the common response fields).
-pub fn emit(o: &ObjectType, common: &[Field], head_docs: &[String], home: Home) -> TokenStream {
+/// `Serialize` as a JSON object, one line per field: unset optional fields
+/// are left out (see the runtime's `wire` module for why not the derive).
+fn serialize_impl(name: &syn::Ident, fields: &[&Field], direction: Direction) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = &f.name;
+        if is_plain(f, direction) {
+            quote! { w::entry(&mut m, #wire, &self.#n)?; }
+        } else {
+            quote! { w::optional_entry(&mut m, #wire, &self.#n)?; }
+        }
+    });
+    quote! {
+        impl ::alipay_runtime::__private::serde::Serialize for #name {
+            fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+                let mut m = w::begin(s)?;
+                #(#entries)*
+                m.end()
+            }
+        }
+    }
+}
+
+/// `Deserialize` of a received struct: one `match` arm per field, the rest
+/// in the runtime's `wire` module.
+fn deserialize_impl(name: &syn::Ident, fields: &[&Field]) -> TokenStream {
+    let arms = fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = &f.name;
+        quote! { #wire => w::read(&mut self.#n, key, map), }
+    });
+    let type_name = name.to_string();
+    quote! {
+        impl ::alipay_runtime::__private::wire::Fields for #name {
+            const NAME: &'static str = #type_name;
+            fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                use ::alipay_runtime::__private::wire as w;
+                match key {
+                    #(#arms)*
+                    _ => w::skip(map),
+                }
+            }
+        }
+        ::alipay_runtime::__deserialize!(#name);
+    }
+}
+
+/// The struct and its impls. `common` holds fields every instance carries
+/// before its own (the common response fields).
+pub fn emit(
+    o: &ObjectType,
+    common: &[Field],
+    head_docs: &[String],
+    home: Home,
+    reverse: Reverse,
+) -> TokenStream {
     let name = ident(&o.rust_name);
     let mut doc = head_docs.to_vec();
     if doc.is_empty() {
@@ -112,21 +216,33 @@ pub fn emit(o: &ObjectType, common: &[Field], head_docs: &[String], home: Home) 
     }
     let doc = docs::outer(&doc);
     let all: Vec<&Field> = common.iter().chain(&o.fields).collect();
+    // A shared type may travel both ways (a request's goods list, a
+    // response's), so it always has both impls.
+    let reverse = Gate::of(match home {
+        Home::Types => Reverse::Derive,
+        Home::Method => reverse,
+    });
     match o.direction {
         Direction::Response => {
-            let fields = field_decls(&all, Direction::Response, home);
+            let fields = field_decls(&all, Direction::Response, home, &reverse);
+            let de = deserialize_impl(&name, &all);
+            let ser = reverse.item().map(|cfg| {
+                let ser = serialize_impl(&name, &all, Direction::Response);
+                quote! { #cfg #ser }
+            });
             quote! {
                 #doc
-                #[derive(Clone, Debug, Default, PartialEq, ::alipay_runtime::__private::serde::Serialize, ::alipay_runtime::__private::serde::Deserialize)]
-                #[serde(crate = "::alipay_runtime::__private::serde", default)]
+                #[derive(Clone, Debug, Default, PartialEq)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                 }
+                #de
+                #ser
             }
         }
         Direction::Request => {
-            let fields = field_decls(&all, Direction::Request, home);
+            let fields = field_decls(&all, Direction::Request, home, &reverse);
             let required: Vec<&Field> = all
                 .iter()
                 .copied()
@@ -138,15 +254,22 @@ pub fn emit(o: &ObjectType, common: &[Field], head_docs: &[String], home: Home) 
                 quote! {}
             };
             let builder = builder(o, &all, &required, home);
+            let ser = serialize_impl(&name, &all, Direction::Request);
+            let de = reverse.attr(quote! {
+                derive(::alipay_runtime::__private::serde::Deserialize)
+            });
+            let de_crate =
+                reverse.attr(quote! { serde(crate = "::alipay_runtime::__private::serde") });
             quote! {
                 #doc
-                #[derive(Clone, Debug, #derive_default PartialEq, ::alipay_runtime::__private::serde::Serialize, ::alipay_runtime::__private::serde::Deserialize)]
-                #[serde(crate = "::alipay_runtime::__private::serde")]
+                #[derive(Clone, Debug, #derive_default PartialEq)]
+                #de
+                #de_crate
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                 }
-
+                #ser
                 #builder
             }
         }

@@ -32,14 +32,12 @@ pub const METHOD: &str = "golden.every.type";
 /// ```json
 /// {"out_trade_no":"20150320010101001","amount":"8.88","channel":"ALIPAY","quantity":3,"urgent":true,"deadline":"2024-02-29 23:59:59","tags":["a","b"],"query_options":["gmt_refund_pay"],"goods":[{"goods_id":"apple-01","price":"1.50"}],"auth_no":"A1","operation_id":"O1"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct GoldenEveryTypeRequest {
     /// 商户订单号
@@ -47,12 +45,10 @@ pub struct GoldenEveryTypeRequest {
     /// Wire name `out_trade_no`, type `string`, conditionally required (see the rules), max length 64.
     ///
     /// Example: `20150320010101001`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub out_trade_no: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
     /// Wire name `trade_no`, type `string`, conditionally required (see the rules), max length 64.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 金额,\[0.01,100000000.00\]
     ///
@@ -65,28 +61,24 @@ pub struct GoldenEveryTypeRequest {
     /// Wire name `quantity`, type `integer`, optional, at least 1, at most 99.
     ///
     /// Example: `3`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<i64>,
     /// 附言,≤10字母/5汉字
     ///
     /// Wire name `remark`, type `string`, optional, max length 10 (a Chinese character counts as two).
     ///
     /// Example: `红包ab`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
     /// 是否加急
     ///
     /// Wire name `urgent`, type `boolean`, optional.
     ///
     /// Example: `true`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub urgent: ::std::option::Option<bool>,
     /// 截止时间
     ///
     /// Wire name `deadline`, type `datetime`, optional.
     ///
     /// Example: `2024-02-29 23:59:59`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 渠道
     ///
@@ -99,24 +91,20 @@ pub struct GoldenEveryTypeRequest {
     /// Wire name `tags`, type `string[]`, optional.
     ///
     /// Example: `["a","b"]`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// 额外返回
     ///
     /// Wire name `query_options`, type `string[]`, optional.
     ///
     /// Example: `["gmt_refund_pay"]`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_options: ::std::option::Option<::std::vec::Vec<QueryOption>>,
     /// 商品 (a local type only sent)
     ///
     /// Wire name `goods`, type `Goods[]`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub goods: ::std::option::Option<::std::vec::Vec<Goods>>,
     /// 授权号
     ///
     /// Wire name `auth_no`, type `string`, conditionally required (see the rules).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_no: ::std::option::Option<::std::string::String>,
     /// 操作流水号
     ///
@@ -125,8 +113,30 @@ pub struct GoldenEveryTypeRequest {
     /// Note: 与 auth_no 配对
     ///
     /// Source: golden fixture
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for GoldenEveryTypeRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "out_trade_no", &self.out_trade_no)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "quantity", &self.quantity)?;
+        w::optional_entry(&mut m, "remark", &self.remark)?;
+        w::optional_entry(&mut m, "urgent", &self.urgent)?;
+        w::optional_entry(&mut m, "deadline", &self.deadline)?;
+        w::entry(&mut m, "channel", &self.channel)?;
+        w::optional_entry(&mut m, "tags", &self.tags)?;
+        w::optional_entry(&mut m, "query_options", &self.query_options)?;
+        w::optional_entry(&mut m, "goods", &self.goods)?;
+        w::optional_entry(&mut m, "auth_no", &self.auth_no)?;
+        w::optional_entry(&mut m, "operation_id", &self.operation_id)?;
+        m.end()
+    }
 }
 impl GoldenEveryTypeRequest {
     /// A value from its required fields (`amount`, `channel`); set the optional ones with the setters.
@@ -394,86 +404,116 @@ impl ::alipay_runtime::ServerCall for GoldenEveryTypeRequest {}
 /// ```json
 /// {"golden_every_type_response":{"code":"40004","msg":"Business Failed","sub_code":"SYSTEM_ERROR","sub_msg":"系统繁忙"},"sign":"XXXX"}
 /// ```
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoldenEveryTypeResponse {
     /// 网关返回码
     ///
     /// Wire name `code`, type `string`, required.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
     /// Wire name `msg`, type `string`, required.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
     /// Wire name `sub_code`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
     /// Wire name `sub_msg`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 支付宝交易号
     ///
     /// Wire name `trade_no`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub trade_no: ::std::option::Option<::std::string::String>,
     /// 金额
     ///
     /// Wire name `amount`, type `price`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
     /// 多个金额
     ///
     /// Wire name `amounts`, type `price[]`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amounts: ::std::option::Option<::std::vec::Vec<::alipay_runtime::Money>>,
     /// 退款时间
     ///
     /// Wire name `gmt_refund`, type `datetime`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gmt_refund: ::std::option::Option<::alipay_runtime::DateTime>,
     /// 数量
     ///
     /// Wire name `count`, type `integer`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     /// 完成
     ///
     /// Wire name `done`, type `boolean`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub done: ::std::option::Option<bool>,
     /// 状态
     ///
     /// Wire name `status`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
     /// 资金渠道 (shared type)
     ///
     /// Wire name `bills`, type `Bill[]`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bills: ::std::option::Option<::std::vec::Vec<super::types::Bill>>,
     /// 明细 (a local type received)
     ///
     /// Wire name `detail`, type `Detail`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<Detail>,
+}
+impl ::alipay_runtime::__private::wire::Fields for GoldenEveryTypeResponse {
+    const NAME: &'static str = "GoldenEveryTypeResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "trade_no" => w::read(&mut self.trade_no, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            "amounts" => w::read(&mut self.amounts, key, map),
+            "gmt_refund" => w::read(&mut self.gmt_refund, key, map),
+            "count" => w::read(&mut self.count, key, map),
+            "done" => w::read(&mut self.done, key, map),
+            "status" => w::read(&mut self.status, key, map),
+            "bills" => w::read(&mut self.bills, key, map),
+            "detail" => w::read(&mut self.detail, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(GoldenEveryTypeResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for GoldenEveryTypeResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "trade_no", &self.trade_no)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        w::optional_entry(&mut m, "amounts", &self.amounts)?;
+        w::optional_entry(&mut m, "gmt_refund", &self.gmt_refund)?;
+        w::optional_entry(&mut m, "count", &self.count)?;
+        w::optional_entry(&mut m, "done", &self.done)?;
+        w::optional_entry(&mut m, "status", &self.status)?;
+        w::optional_entry(&mut m, "bills", &self.bills)?;
+        w::optional_entry(&mut m, "detail", &self.detail)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(GoldenEveryTypeResponse, GoldenEveryTypeErrorCode);
 /// The business error codes of `golden.every.type`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum GoldenEveryTypeErrorCode {
     /// `SYSTEM_ERROR`: 系统繁忙
@@ -536,37 +576,54 @@ impl ::std::convert::From<&str> for GoldenEveryTypeErrorCode {
 /// 明细
 ///
 /// Source: golden fixture
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Detail {
     /// 备注
     ///
     /// Wire name `memo`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memo: ::std::option::Option<::std::string::String>,
     /// 嵌套共享类型
     ///
     /// Wire name `nested`, type `Bill`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<super::types::Bill>,
 }
+impl ::alipay_runtime::__private::wire::Fields for Detail {
+    const NAME: &'static str = "Detail";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "memo" => w::read(&mut self.memo, key, map),
+            "nested" => w::read(&mut self.nested, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(Detail);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for Detail {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "memo", &self.memo)?;
+        w::optional_entry(&mut m, "nested", &self.nested)?;
+        m.end()
+    }
+}
 /// 商品
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct Goods {
     /// 商品编号
@@ -582,8 +639,20 @@ pub struct Goods {
     /// 数量
     ///
     /// Wire name `quantity`, type `integer`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quantity: ::std::option::Option<i64>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for Goods {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "goods_id", &self.goods_id)?;
+        w::entry(&mut m, "price", &self.price)?;
+        w::optional_entry(&mut m, "quantity", &self.quantity)?;
+        m.end()
+    }
 }
 impl Goods {
     /// A value from its required fields (`goods_id`, `price`); set the optional ones with the setters.
@@ -643,7 +712,7 @@ impl Goods {
 /// 渠道
 ///
 /// The allowed values of the `channel` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Channel {
     /// `ALIPAY`: 支付宝
@@ -679,7 +748,7 @@ impl ::std::convert::From<&str> for Channel {
 /// 额外返回
 ///
 /// The allowed values of the `query_options` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum QueryOption {
     /// `refund_detail_item_list`: 退款明细
@@ -715,7 +784,7 @@ impl ::std::convert::From<&str> for QueryOption {
 /// 状态
 ///
 /// The allowed values of the `status` field of `response`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `SUCCESS`: 成功

@@ -8,14 +8,12 @@
 /// The gateway method name.
 pub const METHOD: &str = "golden.naming.obstacle";
 /// The request (`biz_content`) of `golden.naming.obstacle`: 命名障碍赛
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct GoldenNamingObstacleRequest {
     /// 关键字 type
@@ -25,51 +23,62 @@ pub struct GoldenNamingObstacleRequest {
     /// 关键字 ref
     ///
     /// Wire name `ref`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#ref: ::std::option::Option<::std::string::String>,
     /// 关键字 self
     ///
     /// Wire name `self`, type `string`, optional.
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "self"))]
     pub self_: ::std::option::Option<::std::string::String>,
     /// 关键字 match
     ///
     /// Wire name `match`, type `integer`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<i64>,
     /// 以数字开头
     ///
     /// Wire name `1st_choice`, type `string`, optional.
-    #[serde(rename = "1st_choice")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "1st_choice"))]
     pub _1st_choice: ::std::option::Option<::std::string::String>,
     /// 与前置类型同名的类型
     ///
     /// Wire name `Result`, type `Result`, optional.
-    #[serde(rename = "Result")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Result"))]
     pub result: ::std::option::Option<Result>,
     /// default
     ///
     /// Wire name `default`, type `boolean`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
     /// 关键字 async
     ///
     /// Wire name `async`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<::std::string::String>,
     /// 2024 保留字 gen
     ///
     /// Wire name `gen`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#gen: ::std::option::Option<::std::string::String>,
     /// 值的障碍赛
     ///
     /// Wire name `kind`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<Kind>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for GoldenNamingObstacleRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "type", &self.r#type)?;
+        w::optional_entry(&mut m, "ref", &self.r#ref)?;
+        w::optional_entry(&mut m, "self", &self.self_)?;
+        w::optional_entry(&mut m, "match", &self.r#match)?;
+        w::optional_entry(&mut m, "1st_choice", &self._1st_choice)?;
+        w::optional_entry(&mut m, "Result", &self.result)?;
+        w::optional_entry(&mut m, "default", &self.default)?;
+        w::optional_entry(&mut m, "async", &self.r#async)?;
+        w::optional_entry(&mut m, "gen", &self.r#gen)?;
+        w::optional_entry(&mut m, "kind", &self.kind)?;
+        m.end()
+    }
 }
 impl GoldenNamingObstacleRequest {
     /// A value from its required fields (`type`); set the optional ones with the setters.
@@ -205,61 +214,82 @@ impl ::alipay_runtime::ServerCall for GoldenNamingObstacleRequest {}
 /// The response of `golden.naming.obstacle` (the `golden_naming_obstacle_response` node): 命名障碍赛
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoldenNamingObstacleResponse {
     /// 网关返回码
     ///
     /// Wire name `code`, type `string`, required.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
     /// Wire name `msg`, type `string`, required.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
     /// Wire name `sub_code`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
     /// Wire name `sub_msg`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 关键字 super
     ///
     /// Wire name `super`, type `string`, optional.
-    #[serde(rename = "super")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub super_: ::std::option::Option<::std::string::String>,
     /// 与前置类型同名的类型
     ///
     /// Wire name `crate`, type `Option`, optional.
-    #[serde(rename = "crate")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub crate_: ::std::option::Option<Option>,
     /// 与 String 同名
     ///
     /// Wire name `String`, type `string`, optional.
-    #[serde(rename = "String")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub string: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::wire::Fields for GoldenNamingObstacleResponse {
+    const NAME: &'static str = "GoldenNamingObstacleResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "super" => w::read(&mut self.super_, key, map),
+            "crate" => w::read(&mut self.crate_, key, map),
+            "String" => w::read(&mut self.string, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(GoldenNamingObstacleResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for GoldenNamingObstacleResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "super", &self.super_)?;
+        w::optional_entry(&mut m, "crate", &self.crate_)?;
+        w::optional_entry(&mut m, "String", &self.string)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(
     GoldenNamingObstacleResponse, GoldenNamingObstacleErrorCode
 );
 /// The business error codes of `golden.naming.obstacle`: the `sub_code` of a `40004 Business Failed` response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum GoldenNamingObstacleErrorCode {
     /// `10000`: 数字开头的错误码
@@ -297,38 +327,65 @@ impl ::std::convert::From<&str> for GoldenNamingObstacleErrorCode {
 }
 ::alipay_runtime::__error_code!(GoldenNamingObstacleErrorCode);
 /// 与 std 的 Option 同名
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Option {
     /// 关键字 while
     ///
     /// Wire name `while`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#while: ::std::option::Option<::std::string::String>,
 }
+impl ::alipay_runtime::__private::wire::Fields for Option {
+    const NAME: &'static str = "Option";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "while" => w::read(&mut self.r#while, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(Option);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for Option {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "while", &self.r#while)?;
+        m.end()
+    }
+}
 /// 与 std 的 Result 同名
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct Result {
     /// ok
     ///
     /// Wire name `ok`, type `string`, required.
     pub ok: ::std::string::String,
+}
+impl ::alipay_runtime::__private::serde::Serialize for Result {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "ok", &self.ok)?;
+        m.end()
+    }
 }
 impl Result {
     /// A value from its required fields (`ok`); set the optional ones with the setters.
@@ -360,7 +417,7 @@ impl Result {
 /// 值的障碍赛
 ///
 /// The allowed values of the `kind` field of `request`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Kind {
     /// `Some`: 与 Option::Some 同名

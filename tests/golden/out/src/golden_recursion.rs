@@ -8,14 +8,12 @@
 /// The gateway method name.
 pub const METHOD: &str = "golden.recursion";
 /// The request (`biz_content`) of `golden.recursion`: 递归类型
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct GoldenRecursionRequest {
     /// 经由 B 包含自身的类型
@@ -25,13 +23,24 @@ pub struct GoldenRecursionRequest {
     /// 直接包含自身的共享类型
     ///
     /// Wire name `category`, type `Category`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<super::types::Category>,
     /// 经由列表包含自身的类型
     ///
     /// Wire name `tree`, type `Node`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tree: ::std::option::Option<Node>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for GoldenRecursionRequest {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "a", &self.a)?;
+        w::optional_entry(&mut m, "category", &self.category)?;
+        w::optional_entry(&mut m, "tree", &self.tree)?;
+        m.end()
+    }
 }
 impl GoldenRecursionRequest {
     /// A value from its required fields (`a`); set the optional ones with the setters.
@@ -97,48 +106,70 @@ impl ::alipay_runtime::ServerCall for GoldenRecursionRequest {}
 /// The response of `golden.recursion` (the `golden_recursion_response` node): 递归类型
 ///
 /// Every field is optional and unknown keys are ignored: Alipay may leave fields out or add new ones.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoldenRecursionResponse {
     /// 网关返回码
     ///
     /// Wire name `code`, type `string`, required.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// 网关返回码描述
     ///
     /// Wire name `msg`, type `string`, required.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// 业务返回码
     ///
     /// Wire name `sub_code`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_code: ::std::option::Option<::std::string::String>,
     /// 业务返回码描述
     ///
     /// Wire name `sub_msg`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_msg: ::std::option::Option<::std::string::String>,
     /// 响应中直接包含自身的类型
     ///
     /// Wire name `thread`, type `Comment`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thread: ::std::option::Option<Comment>,
+}
+impl ::alipay_runtime::__private::wire::Fields for GoldenRecursionResponse {
+    const NAME: &'static str = "GoldenRecursionResponse";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "code" => w::read(&mut self.code, key, map),
+            "msg" => w::read(&mut self.msg, key, map),
+            "sub_code" => w::read(&mut self.sub_code, key, map),
+            "sub_msg" => w::read(&mut self.sub_msg, key, map),
+            "thread" => w::read(&mut self.thread, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(GoldenRecursionResponse);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for GoldenRecursionResponse {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "code", &self.code)?;
+        w::optional_entry(&mut m, "msg", &self.msg)?;
+        w::optional_entry(&mut m, "sub_code", &self.sub_code)?;
+        w::optional_entry(&mut m, "sub_msg", &self.sub_msg)?;
+        w::optional_entry(&mut m, "thread", &self.thread)?;
+        m.end()
+    }
 }
 ::alipay_runtime::__response!(GoldenRecursionResponse, GoldenRecursionErrorCode);
 /// The business error codes of `golden.recursion`: the `sub_code` of a `40004 Business Failed` response.
 ///
 /// The document lists none; every code arrives as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum GoldenRecursionErrorCode {
     /// A value the spec does not list. Read it with [`GoldenRecursionErrorCode::as_str`]; do not match on the payload, so that code keeps working when the value becomes a variant.
@@ -159,14 +190,12 @@ impl ::std::convert::From<&str> for GoldenRecursionErrorCode {
 }
 ::alipay_runtime::__error_code!(GoldenRecursionErrorCode);
 /// 经由必填的 B 包含自身
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct A {
     /// 名称
@@ -180,8 +209,20 @@ pub struct A {
     /// 不递归的对象
     ///
     /// Wire name `tag`, type `Tag`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<Tag>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for A {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "name", &self.name)?;
+        w::entry(&mut m, "b", &self.b)?;
+        w::optional_entry(&mut m, "tag", &self.tag)?;
+        m.end()
+    }
 }
 impl A {
     /// A value from its required fields (`name`, `b`); set the optional ones with the setters.
@@ -200,27 +241,34 @@ impl A {
     }
 }
 /// 经由可选的 A 包含自身
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct B {
     /// 可选的 A
     ///
     /// Wire name `a`, type `A`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub a: ::std::option::Option<::std::boxed::Box<A>>,
     /// 标签
     ///
     /// Wire name `label`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for B {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "a", &self.a)?;
+        w::optional_entry(&mut m, "label", &self.label)?;
+        m.end()
+    }
 }
 impl B {
     /// A value with every field unset; set fields with the setters.
@@ -247,42 +295,60 @@ impl B {
     }
 }
 /// 响应中的递归类型
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Comment {
     /// 内容
     ///
     /// Wire name `text`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// 回复
     ///
     /// Wire name `reply`, type `Comment`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reply: ::std::option::Option<::std::boxed::Box<Comment>>,
     /// 全部回复
     ///
     /// Wire name `replies`, type `Comment[]`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replies: ::std::option::Option<::std::vec::Vec<Comment>>,
 }
+impl ::alipay_runtime::__private::wire::Fields for Comment {
+    const NAME: &'static str = "Comment";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "text" => w::read(&mut self.text, key, map),
+            "reply" => w::read(&mut self.reply, key, map),
+            "replies" => w::read(&mut self.replies, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+::alipay_runtime::__deserialize!(Comment);
+#[cfg(feature = "full-serde")]
+impl ::alipay_runtime::__private::serde::Serialize for Comment {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "text", &self.text)?;
+        w::optional_entry(&mut m, "reply", &self.reply)?;
+        w::optional_entry(&mut m, "replies", &self.replies)?;
+        m.end()
+    }
+}
 /// 经由列表包含自身
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct Node {
     /// 名称
@@ -292,8 +358,19 @@ pub struct Node {
     /// 子节点
     ///
     /// Wire name `children`, type `Node[]`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<Node>>,
+}
+impl ::alipay_runtime::__private::serde::Serialize for Node {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "name", &self.name)?;
+        w::optional_entry(&mut m, "children", &self.children)?;
+        m.end()
+    }
 }
 impl Node {
     /// A value from its required fields (`name`); set the optional ones with the setters.
@@ -311,20 +388,29 @@ impl Node {
     }
 }
 /// 不在环上的对象
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "full-serde",
+    derive(::alipay_runtime::__private::serde::Deserialize)
 )]
-#[serde(crate = "::alipay_runtime::__private::serde")]
+#[cfg_attr(feature = "full-serde", serde(crate = "::alipay_runtime::__private::serde"))]
 #[non_exhaustive]
 pub struct Tag {
     /// 值
     ///
     /// Wire name `value`, type `string`, required.
     pub value: ::std::string::String,
+}
+impl ::alipay_runtime::__private::serde::Serialize for Tag {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "value", &self.value)?;
+        m.end()
+    }
 }
 impl Tag {
     /// A value from its required fields (`value`); set the optional ones with the setters.

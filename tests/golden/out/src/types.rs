@@ -3,39 +3,55 @@
 //! Nested object types shared by several methods.
 #[cfg(feature = "golden-every")]
 /// 资金渠道 (a shared type reached from a response)
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
-#[serde(crate = "::alipay_runtime::__private::serde", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Bill {
     /// 资金渠道
     ///
     /// Wire name `fund_channel`, type `string`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fund_channel: ::std::option::Option<FundChannel>,
     /// 金额
     ///
     /// Wire name `amount`, type `price`, optional.
     ///
     /// Example: `10.00`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<::alipay_runtime::Money>,
+}
+#[cfg(feature = "golden-every")]
+impl ::alipay_runtime::__private::wire::Fields for Bill {
+    const NAME: &'static str = "Bill";
+    fn field<'de, A: ::alipay_runtime::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use ::alipay_runtime::__private::wire as w;
+        match key {
+            "fund_channel" => w::read(&mut self.fund_channel, key, map),
+            "amount" => w::read(&mut self.amount, key, map),
+            _ => w::skip(map),
+        }
+    }
+}
+#[cfg(feature = "golden-every")]
+::alipay_runtime::__deserialize!(Bill);
+#[cfg(feature = "golden-every")]
+impl ::alipay_runtime::__private::serde::Serialize for Bill {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::optional_entry(&mut m, "fund_channel", &self.fund_channel)?;
+        w::optional_entry(&mut m, "amount", &self.amount)?;
+        m.end()
+    }
 }
 #[cfg(feature = "golden-recursion")]
 /// 类目 (a shared type that contains itself directly)
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    ::alipay_runtime::__private::serde::Serialize,
-    ::alipay_runtime::__private::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::alipay_runtime::__private::serde::Deserialize)]
 #[serde(crate = "::alipay_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Category {
@@ -46,8 +62,20 @@ pub struct Category {
     /// 上级类目
     ///
     /// Wire name `parent`, type `Category`, optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<Category>>,
+}
+#[cfg(feature = "golden-recursion")]
+impl ::alipay_runtime::__private::serde::Serialize for Category {
+    fn serialize<S: ::alipay_runtime::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::alipay_runtime::__private::{serde::ser::SerializeMap as _, wire as w};
+        let mut m = w::begin(s)?;
+        w::entry(&mut m, "name", &self.name)?;
+        w::optional_entry(&mut m, "parent", &self.parent)?;
+        m.end()
+    }
 }
 #[cfg(feature = "golden-recursion")]
 impl Category {
@@ -100,7 +128,7 @@ impl Category {
 /// 资金渠道
 ///
 /// The allowed values of the `fund_channel` field of `types.Bill`. Values the spec does not list arrive as `Unknown`; compare those with `as_str()`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FundChannel {
     /// `ALIPAYACCOUNT`: 支付宝账户
