@@ -41,12 +41,32 @@ pub fn render(api: &Api) -> BTreeMap<String, String> {
             file(&api.common.file, || types(api, Some(&usage))),
         );
     }
-    for m in &api.methods {
-        files.insert(
-            format!("src/{}.rs", m.rust.module),
-            file(&m.file, || method(api, m, Reverse::Feature)),
-        );
-    }
+    // Methods are independent, and emitting them is nearly all of the
+    // generator's time: spread them over the cores (the output is keyed by
+    // path, so it does not depend on the order threads finish in).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let methods: Vec<(String, String)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    api.methods
+                        .iter()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|m| {
+                            let text = file(&m.file, || method(api, m, Reverse::Feature));
+                            (format!("src/{}.rs", m.rust.module), text)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("emitting a method does not panic"))
+            .collect()
+    });
+    files.extend(methods);
     files
 }
 
