@@ -187,7 +187,7 @@ async fn run(serve: Serve) -> Result<(), String> {
     let methods = gateway.methods();
     // One `name: value` per line, so a test or script can read it.
     let banner = format!(
-        "alipay-local-gateway {}\nurl: {}\napp_id: {}\nkeys: {keys_line}\ncontrol: {base}/__control/ (POST fault, POST seed, POST pay, GET state)\nnotify_clock_factor: {}\nmethods: {} ({})\nstop: Ctrl-C\n",
+        "alipay-local-gateway {}\nurl: {}\napp_id: {}\nkeys: {keys_line}\ncontrol: {base}/__control/ (POST fault, POST notify_fault, POST seed, POST pay, POST pay_order_string, GET state)\nnotify_clock_factor: {}\nmethods: {} ({})\nstop: Ctrl-C\n",
         env!("CARGO_PKG_VERSION"),
         gateway.url(),
         gateway.app_id(),
