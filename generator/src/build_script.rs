@@ -139,7 +139,7 @@ impl Builder {
     /// `Serialize`, and the file has `for_each_method` (default: no). A
     /// client needs none of it; a gateway, a test double or recorded fixtures
     /// do. It is what the `full-serde` feature of `alipay-api` adds, and it
-    /// costs about a quarter of the compile time.
+    /// costs about a third of the compile time.
     pub fn full_serde(mut self, yes: bool) -> Builder {
         self.full_serde = yes;
         self

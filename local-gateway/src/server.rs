@@ -301,7 +301,7 @@ fn process(shared: &Shared, params: &BTreeMap<String, String>) -> Reply {
         };
     }
     let object = biz.as_object().cloned().unwrap_or_default();
-    Reply::signed(key.clone(), nodes::success(&shared.specs, method, &object))
+    Reply::signed(key, nodes::success(&shared.specs, method, &object))
 }
 
 /// The checks every request goes through, in the gateway's order: the

@@ -7,9 +7,9 @@
 mod docs;
 mod enums;
 mod object;
+mod validate;
 
 pub use object::Reverse;
-mod validate;
 
 use std::collections::BTreeMap;
 

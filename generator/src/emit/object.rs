@@ -16,7 +16,7 @@ use crate::spec::Required;
 /// Whether a struct also gets the serde impl of the opposite direction
 /// (`Deserialize` for a request, `Serialize` for a response). A client needs
 /// neither; a gateway, a test double or recorded fixtures need both. They
-/// cost about a quarter of the crate's compile time (BENCHMARKS.md, issue
+/// cost about a third of the crate's compile time (BENCHMARKS.md, issue
 /// 13), so the crate puts them behind a feature.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Reverse {
@@ -81,54 +81,48 @@ fn is_plain(f: &Field, direction: Direction) -> bool {
 
 /// `serde(rename = "...")` when the Rust name differs from the wire name,
 /// for the derived `Deserialize` of a request (under `cfg_attr` when gated).
-fn rename(f: &Field, gate: &Gate) -> TokenStream {
+fn rename(f: &Field, reverse: Reverse) -> TokenStream {
     let rust = f.rust_name.trim_start_matches("r#");
     if rust == f.name {
         quote! {}
     } else {
         let wire = &f.name;
-        gate.attr(quote! { serde(rename = #wire) })
+        reverse.attr(quote! { serde(rename = #wire) })
     }
 }
 
-/// Whether (and under which `cfg`) the derived `Deserialize` of a request is
-/// emitted: its `serde` attributes follow it.
-enum Gate {
-    Never,
-    Always,
-    Feature(&'static str),
-}
-
-impl Gate {
-    fn of(reverse: Reverse) -> Gate {
-        match reverse {
-            Reverse::Omit => Gate::Never,
-            Reverse::Derive => Gate::Always,
-            Reverse::Feature => Gate::Feature(crate::features::REVERSE_FEATURE),
+impl Reverse {
+    /// `#[attr]`, `#[cfg_attr(feature = "…", attr)]` or nothing: for the
+    /// derived `Deserialize` of a request and the `serde` attributes that
+    /// follow it.
+    fn attr(self, attr: TokenStream) -> TokenStream {
+        let feature = crate::features::REVERSE_FEATURE;
+        match self {
+            Reverse::Omit => quote! {},
+            Reverse::Derive => quote! { #[#attr] },
+            Reverse::Feature => quote! { #[cfg_attr(feature = #feature, #attr)] },
         }
     }
 
-    /// `#[attr]`, `#[cfg_attr(feature = "…", attr)]` or nothing.
-    fn attr(&self, attr: TokenStream) -> TokenStream {
+    /// The `cfg` of a hand-written reverse impl (empty when always there),
+    /// or `None` when it is left out.
+    fn item(self) -> Option<TokenStream> {
+        let feature = crate::features::REVERSE_FEATURE;
         match self {
-            Gate::Never => quote! {},
-            Gate::Always => quote! { #[#attr] },
-            Gate::Feature(f) => quote! { #[cfg_attr(feature = #f, #attr)] },
-        }
-    }
-
-    /// `#[cfg(feature = "…")]` on an item, or nothing; `None` for never.
-    fn item(&self) -> Option<TokenStream> {
-        match self {
-            Gate::Never => None,
-            Gate::Always => Some(quote! {}),
-            Gate::Feature(f) => Some(quote! { #[cfg(feature = #f)] }),
+            Reverse::Omit => None,
+            Reverse::Derive => Some(quote! {}),
+            Reverse::Feature => Some(quote! { #[cfg(feature = #feature)] }),
         }
     }
 }
 
 /// The struct field declarations, `common` first (response only).
-fn field_decls(fields: &[&Field], direction: Direction, home: Home, de: &Gate) -> Vec<TokenStream> {
+fn field_decls(
+    fields: &[&Field],
+    direction: Direction,
+    home: Home,
+    reverse: Reverse,
+) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
@@ -136,7 +130,7 @@ fn field_decls(fields: &[&Field], direction: Direction, home: Home, de: &Gate) -
             let name = ident(&f.rust_name);
             let ty = field_type(f, home);
             let rename = match direction {
-                Direction::Request => rename(f, de),
+                Direction::Request => rename(f, reverse),
                 Direction::Response => quote! {},
             };
             if is_plain(f, direction) {
@@ -218,13 +212,13 @@ pub fn emit(
     let all: Vec<&Field> = common.iter().chain(&o.fields).collect();
     // A shared type may travel both ways (a request's goods list, a
     // response's), so it always has both impls.
-    let reverse = Gate::of(match home {
+    let reverse = match home {
         Home::Types => Reverse::Derive,
         Home::Method => reverse,
-    });
+    };
     match o.direction {
         Direction::Response => {
-            let fields = field_decls(&all, Direction::Response, home, &reverse);
+            let fields = field_decls(&all, Direction::Response, home, reverse);
             let de = deserialize_impl(&name, &all);
             let ser = reverse.item().map(|cfg| {
                 let ser = serialize_impl(&name, &all, Direction::Response);
@@ -242,7 +236,7 @@ pub fn emit(
             }
         }
         Direction::Request => {
-            let fields = field_decls(&all, Direction::Request, home, &reverse);
+            let fields = field_decls(&all, Direction::Request, home, reverse);
             let required: Vec<&Field> = all
                 .iter()
                 .copied()
